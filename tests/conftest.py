@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from trainingdesk.accounts.models import Role, User
+from trainingdesk.accounts.roles import grant_role
+from trainingdesk.catalogue import demo
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def participant(db: None) -> User:
+    return UserFactory(full_name="Pat Participant", email="pat@example.org")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return UserFactory(full_name="Oscar Outsider", email="oscar@example.org")
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    user = UserFactory(full_name="Cora Coordinator", email="cora@example.org")
+    grant_role(user, Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def trainer(db: None) -> User:
+    user = UserFactory(full_name="Tom Trainer", email="tom@example.org")
+    grant_role(user, Role.TRAINER)
+    return user
+
+
+@pytest.fixture
+def brochure(db: None) -> demo.Demo:
+    """The brochure's programme, loaded as `make demo` loads it, as of 25 November 2026."""
+    return demo.load_demo(today=dt.date(2026, 11, 25))

@@ -1,0 +1,67 @@
+"""One way to write the audit log: `log_action(actor, "catalogue.run.published", run, ...)`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+from trainingdesk.audit.models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
+    """The stored values of a record's own fields, ready for JSON."""
+    if obj is None or obj.pk is None:
+        return None
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in {"password"}:
+            continue
+        data[field.name] = _jsonable(field.value_from_object(obj))
+    return data
+
+
+def log_action(
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    """Record one change. Call it inside the transaction that makes the change."""
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor_id=actor_id,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+    )

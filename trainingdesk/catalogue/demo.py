@@ -1,0 +1,258 @@
+"""The brochure's programme as demo data: `../shared/seed/nvr-certificate-course.txt`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from trainingdesk.accounts.models import ProfessionalBody, Role, User
+from trainingdesk.accounts.roles import grant_role
+from trainingdesk.catalogue.models import (
+    CourseRun,
+    CourseworkComponent,
+    Delivery,
+    Fee,
+    Level,
+    PriceOption,
+    Programme,
+    Provider,
+    RunStatus,
+    TrainingDay,
+    VatCategory,
+    VatRate,
+)
+from trainingdesk.catalogue.services import copy_run
+from trainingdesk.lib.zones import UK
+
+SUMMER_2022_DAYS = (dt.date(2022, 6, 21), dt.date(2022, 6, 22), dt.date(2022, 6, 23),
+                    dt.date(2022, 9, 15))
+COORDINATOR_EMAIL = "coordinator@example.org"
+COORDINATOR_PASSWORD = "nvr-demo-coordinator"  # noqa: S105 - a demo login, printed on purpose
+TRAINER_EMAIL = "trainer@example.org"
+PARTICIPANT_EMAIL = "participant@example.org"
+DEMO_PASSWORD = "nvr-demo-participant"  # noqa: S105
+
+FOUNDATION_CONTENTS = """\
+Basic principles of Non Violent Resistance as a psychological intervention
+De-escalation and raising parental (adult) presence
+Core principles and methods in NVR – understanding and practice
+Understanding of aggression and externalising behaviour in young people
+Reconciliation and reparation work"""
+
+ADVANCED_CONTENTS = """\
+Working with multi-stressed families
+Activating and working within wider systems in NVR – involving school, local authority, wider family, community and relevant agencies in the intervention
+Working with child abuse and attachment: the NVR child focus
+Integrating NVR and the treatment of trauma
+New adaptations of NVR: self-isolation, anxiety, adult entitled dependency"""
+
+SUPERVISION_TERMS = (
+    "12 hours of online group supervision via Zoom, starting about 4 weeks after the last day "
+    "of training: 6 sessions of 2 hours on a prearranged evening every 2 months, so the "
+    "supervision lasts 12 months. The training coordinator allocates you to a group and sends "
+    "details of how to attend when you complete the training. If you choose not to take the "
+    "supervision, you will need to arrange your own supervision of your NVR client practice."
+)
+
+
+@dataclass
+class Demo:
+    programme: Programme
+    foundation: Level
+    advanced: Level
+    summer_2022: CourseRun
+    upcoming: list[CourseRun]
+    coordinator: User
+
+
+def _next_weekday_after(start: dt.date, weekday: int, weeks: int) -> dt.date:
+    """The first date with `weekday` at least `weeks` weeks after `start`."""
+    day = start + dt.timedelta(weeks=weeks)
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+@transaction.atomic
+def load_demo(today: dt.date | None = None) -> Demo:
+    """Load the brochure's programme, its Summer 2022 run and upcoming copies. Idempotent."""
+    today = today or dt.date.today()
+    VatRate.objects.get_or_create(
+        category=VatCategory.STANDARD, valid_from=dt.date(2011, 1, 4),
+        defaults={"percent": Decimal("20.00")},
+    )
+    VatRate.objects.get_or_create(
+        category=VatCategory.ZERO, valid_from=dt.date(1973, 4, 1), defaults={"percent": Decimal(0)}
+    )
+    provider, _ = Provider.objects.get_or_create(
+        name="PartnershipProjects",
+        defaults={
+            "address": "PartnershipProjects\n1 Example Street\nLondon\nN1 1AA",
+            "vat_number": "GB 123 4567 89",
+            "accreditation": "An accredited training provider registered with the NVR "
+                             "Association (NVRA)",
+            "email": "training@example.org",
+        },
+    )
+    programme, created = Programme.objects.get_or_create(
+        slug="nvr-certificate-course",
+        defaults={
+            "provider": provider,
+            "name": "The NVR Certificate Course",
+            "summary": (
+                "The Certificate Course enables participants to develop the core knowledge and "
+                "skills that are necessary to competently use Non Violent Resistance (NVR) for "
+                "violence, aggression, controlling, destructive and harmful behaviour in the "
+                "family, school and community."
+            ),
+            "who_should_attend": (
+                "Training is open to practitioners in CAMHS, mental health, social care, "
+                "education, youth justice and the independent sector. Open to all, not just "
+                "IFT members."
+            ),
+            "award_name": "PartnershipProjects Advanced Certificate in NVR Practice",
+            "award_requirements": (
+                "Complete both the Foundation Level and the Advanced Level training, then submit "
+                "coursework within 12 months of completing the Advanced training: 2 case "
+                "studies of 2000 words, a reflective log and required reading. The assessment "
+                "fee of £300 (including VAT) is charged only if you submit coursework."
+            ),
+        },
+    )
+    coordinator = _demo_people()
+    if not created:
+        return _existing(programme, coordinator)
+
+    fee = Fee.objects.create(
+        programme=programme, name="Evaluation and assessment fee", gross_amount=Decimal("300.00"),
+        vat_category=VatCategory.STANDARD,
+        charged_when="Only charged when a participant submits coursework",
+    )
+    foundation = Level.objects.create(
+        programme=programme, name="Foundation", slug="foundation", position=1,
+        accreditation="NVRA Level 1", days_required=4, hours_per_day=Decimal("6"),
+        summary=(
+            "Days 1-4: Foundations of Non Violent Resistance. Tailored to professionals working "
+            "in local authorities, health, education, social care and voluntary sector "
+            "organisations who support families experiencing Child to Parent Violence and Abuse "
+            "(CPVA)."
+        ),
+        contents=FOUNDATION_CONTENTS,
+        attendance_earns="Attendance Confirmation",
+        entry_requirements="Open to all practitioners; no previous NVR training is needed.",
+        supervision_hours=12, supervision_session_hours=2, supervision_interval_months=2,
+        supervision_starts_weeks_after=4, supervision_terms=SUPERVISION_TERMS,
+    )
+    advanced = Level.objects.create(
+        programme=programme, name="Advanced", slug="advanced", position=2,
+        accreditation="NVRA Level 2", days_required=6, hours_per_day=Decimal("6"),
+        summary=(
+            "Days 5-10: Specialist skills and knowledge in NVR for complex work, preparing for "
+            "the most complex work with multi-stressed families, trauma and wider systems."
+        ),
+        contents=ADVANCED_CONTENTS,
+        attendance_earns="Attendance Confirmation",
+        prerequisite=foundation, prerequisite_within_months=24,
+        external_prerequisite_accepted=True, recommended_gap_months=12,
+        requires_professional_registration=True,
+        accepted_bodies=[ProfessionalBody.HCPC, ProfessionalBody.UKCP, ProfessionalBody.BACP,
+                         ProfessionalBody.NMC, ProfessionalBody.GMC],
+        covering_letter_accepted=True, requires_approved_application=True,
+        entry_requirements=(
+            "You must have completed the PartnershipProjects Foundation Level course, or "
+            "equivalent Level 1 training with a different provider, within the previous 2 "
+            "years; you will be asked for your Foundation Level attendance confirmation as "
+            "evidence. We recommend a gap of 12 months between the Foundation and Advanced "
+            "Levels in order to consolidate practice.\n\n"
+            "Only practitioners with relevant qualifications and experience who are registered "
+            "with a professional body such as HCPC, UKCP, BACP, NMC or GMC will be admitted. "
+            "If you do not hold a relevant professional registration, apply with a covering "
+            "letter outlining your experience of working with children, young people and their "
+            "families; such practitioners are typically family support workers, behaviour "
+            "support practitioners or youth workers in statutory or independent sector "
+            "organisations."
+        ),
+        supervision_hours=12, supervision_session_hours=2, supervision_interval_months=2,
+        supervision_starts_weeks_after=4, supervision_terms=SUPERVISION_TERMS,
+        coursework_due_months=12, assessment_fee=fee,
+        coursework_terms=(
+            "Submit your coursework within 12 months of completing the Advanced training. "
+            "The £300 assessment fee (including VAT) is charged only if you submit coursework."
+        ),
+    )
+    CourseworkComponent.objects.bulk_create([
+        CourseworkComponent(level=advanced, title="Case study", quantity=2, words=2000,
+                            position=1),
+        CourseworkComponent(level=advanced, title="Reflective log", position=2),
+        CourseworkComponent(level=advanced, title="Required reading", position=3),
+    ])
+
+    summer = CourseRun.objects.create(
+        level=foundation, title="Summer 2022", status=RunStatus.PUBLISHED,
+        delivery=Delivery.ONLINE, platform="Zoom",
+        joining_link="https://zoom.us/j/0000000000?pwd=demo",
+        capacity=24, time_zone=UK,
+        booking_opens_at=dt.datetime(2022, 3, 1, 9, 0, tzinfo=ZoneInfo(UK)),
+        booking_closes_at=dt.datetime(2022, 6, 14, 17, 0, tzinfo=ZoneInfo(UK)),
+        notes="All days via Zoom. Open to all, not just IFT members.",
+    )
+    TrainingDay.objects.bulk_create(
+        TrainingDay(run=summer, number=n, date=d, arrival_time=dt.time(9, 0),
+                    start_time=dt.time(9, 30), finish_time=dt.time(16, 30), break_minutes=60,
+                    break_description="1 hour lunch break")
+        for n, d in enumerate(SUMMER_2022_DAYS, start=1)
+    )
+    PriceOption.objects.bulk_create([
+        PriceOption(run=summer, position=1, name="Foundation Level with group supervision",
+                    description="4 days training, to include 12 hours of group supervision",
+                    net_amount=Decimal("660.00"), supervision_hours=12),
+        PriceOption(run=summer, position=2, name="Foundation Level only",
+                    description="4 days training, no supervision included",
+                    net_amount=Decimal("500.00"), supervision_hours=0),
+    ])
+
+    upcoming = []
+    first = _next_weekday_after(today, SUMMER_2022_DAYS[0].weekday(), weeks=8)
+    for index in range(3):
+        start = first + dt.timedelta(weeks=17 * index)
+        title = f"{_season(start)} {start.year}"
+        copy = copy_run(run=summer, first_date=start, title=title, actor=None)
+        copy.status = RunStatus.PUBLISHED
+        copy.joining_link = f"https://zoom.us/j/00000000{index + 1:02d}?pwd=demo"
+        copy.booking_opens_at = None
+        copy.save(update_fields=["status", "joining_link", "booking_opens_at"])
+        upcoming.append(copy)
+    return Demo(programme, foundation, advanced, summer, upcoming, coordinator)
+
+
+def _season(on: dt.date) -> str:
+    return {12: "Winter", 1: "Winter", 2: "Winter", 3: "Spring", 4: "Spring", 5: "Spring",
+            6: "Summer", 7: "Summer", 8: "Summer"}.get(on.month, "Autumn")
+
+
+def _demo_people() -> User:
+    coordinator = User.objects.filter(email=COORDINATOR_EMAIL).first()
+    if coordinator is None:
+        coordinator = User.objects.create_user(
+            COORDINATOR_EMAIL, COORDINATOR_PASSWORD, full_name="Demo Coordinator"
+        )
+        grant_role(coordinator, Role.COORDINATOR)
+    if not User.objects.filter(email=TRAINER_EMAIL).exists():
+        trainer = User.objects.create_user(TRAINER_EMAIL, DEMO_PASSWORD, full_name="Demo Trainer")
+        grant_role(trainer, Role.TRAINER)
+    if not User.objects.filter(email=PARTICIPANT_EMAIL).exists():
+        User.objects.create_user(
+            PARTICIPANT_EMAIL, DEMO_PASSWORD, full_name="Alex Participant",
+            job_role="Family support worker", sector="social_care", country="Ireland",
+            time_zone="Europe/Dublin",
+        )
+    return coordinator
+
+
+def _existing(programme: Programme, coordinator: User) -> Demo:
+    foundation = programme.levels.get(slug="foundation")
+    advanced = programme.levels.get(slug="advanced")
+    runs = list(foundation.runs.order_by("id"))
+    return Demo(programme, foundation, advanced, runs[0], runs[1:], coordinator)

@@ -1,0 +1,84 @@
+"""Workflows of the catalogue that change more than one row: each atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from trainingdesk.accounts.models import User
+from trainingdesk.audit.log import log_action, snapshot
+from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay
+from trainingdesk.catalogue.rules import DayPlan, schedule_problems
+
+
+def day_plans(days: list[TrainingDay]) -> list[DayPlan]:
+    return [
+        DayPlan(number=d.number, date=d.date, start=d.start_time, finish=d.finish_time,
+                arrival=d.arrival_time, break_minutes=d.break_minutes)
+        for d in days
+    ]
+
+
+@transaction.atomic
+def copy_run(
+    *, run: CourseRun, first_date: dt.date, title: str, actor: User | None
+) -> CourseRun:
+    """A draft copy of a run starting on `first_date`: every day moves by the same number of
+    days (so Day 4 stays as far after Day 3), with the same times, options and places. The
+    booking window keeps its distance from the first day."""
+    days = list(run.days.order_by("number"))
+    if not days:
+        raise ValidationError("A run without days cannot be copied to new dates.")
+    shift = first_date - days[0].date
+    copy = CourseRun.objects.get(pk=run.pk)
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.title = title
+    copy.status = RunStatus.DRAFT
+    copy.joining_link = ""
+    if copy.booking_opens_at:
+        copy.booking_opens_at += shift
+    copy.booking_closes_at += shift
+    copy.save()
+    TrainingDay.objects.bulk_create(
+        TrainingDay(
+            run=copy, number=d.number, date=d.date + shift, arrival_time=d.arrival_time,
+            start_time=d.start_time, finish_time=d.finish_time, break_minutes=d.break_minutes,
+            break_description=d.break_description,
+        )
+        for d in days
+    )
+    PriceOption.objects.bulk_create(
+        PriceOption(
+            run=copy, name=o.name, description=o.description, net_amount=o.net_amount,
+            vat_category=o.vat_category, supervision_hours=o.supervision_hours,
+            audience=o.audience,
+            available_until=o.available_until + shift if o.available_until else None,
+            position=o.position,
+        )
+        for o in run.options.all()
+    )
+    log_action(actor, "catalogue.run.copied", copy, after={**(snapshot(copy) or {}),
+               "copied_from": run.pk})
+    return copy
+
+
+@transaction.atomic
+def publish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
+    """Publish a draft run whose days are complete; refuse with the reasons otherwise."""
+    run = CourseRun.objects.select_for_update().select_related("level").get(pk=run.pk)
+    if run.status == RunStatus.CANCELLED:
+        raise ValidationError("A cancelled run cannot be published.")
+    problems = schedule_problems(
+        day_plans(list(run.days.order_by("number"))), run.level.days_required, publishing=True
+    )
+    if problems:
+        raise ValidationError([p.message for p in problems])
+    before = snapshot(run)
+    run.status = RunStatus.PUBLISHED
+    run.save(update_fields=["status"])
+    log_action(actor, "catalogue.run.published", run, before=before, after=snapshot(run))
+    return run

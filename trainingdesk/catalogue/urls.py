@@ -1,0 +1,11 @@
+from django.urls import path
+
+from trainingdesk.catalogue import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("training-map/", views.training_map, name="training_map"),
+    path("courses/runs/<int:run_id>/", views.run_detail, name="run"),
+    path("courses/<slug:programme>/<slug:level>/", views.level_detail, name="level"),
+]
