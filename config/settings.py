@@ -19,7 +19,7 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", True)
-_DEV_SECRET = "django-insecure-development-only-key-do-not-use-in-production"
+_DEV_SECRET = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105 - refused below when DEBUG is off
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("With DEBUG off, SECRET_KEY must be set to 50 or more random characters.")

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
+from tests.factories import UserFactory
 from trainingdesk.accounts.models import Role, User
 from trainingdesk.accounts.roles import grant_role
 from trainingdesk.catalogue import demo
-from tests.factories import UserFactory
 
 
 @pytest.fixture

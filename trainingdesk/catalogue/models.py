@@ -304,7 +304,7 @@ class CourseRunQuerySet(models.QuerySet["CourseRun"]):
             self.published()
             .with_dates()
             .select_related("level", "level__programme")
-            .order_by("level__programme__name", "level__position", "first_date", "id")
+            .order_by("level__programme__name", "level__position", Min("days__date"), "id")
         )
 
     def open_for_booking(self, now: dt.datetime | None = None) -> CourseRunQuerySet:
