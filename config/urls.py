@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from trainingdesk.lib.views import healthz
+
 admin.site.site_header = "Trainingdesk back office"
 admin.site.site_title = "Trainingdesk back office"
 admin.site.index_title = "Catalogue, people and records"
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("back-office/", admin.site.urls),
     path("accounts/", include("trainingdesk.accounts.urls")),
     path("", include("trainingdesk.catalogue.urls")),
