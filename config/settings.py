@@ -7,6 +7,8 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; with DE
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -97,7 +99,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
+    # Tests use a file, not memory, so that concurrency tests' threads each open a real
+    # connection and queue on the IMMEDIATE lock; one file per process keeps parallel runs apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str(
+            "SQLITE_TEST_NAME", str(Path(tempfile.gettempdir()) / f"trainingdesk-test-{os.getpid()}.sqlite3")
+        )
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and log-in --------------------------------------------------------------------
