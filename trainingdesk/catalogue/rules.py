@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+
+from trainingdesk.lib.zones import aware, format_clock, format_day
+
+# The highest price or fee the back office accepts; equal to catalogue.models.MAX_PRICE.
+PRICE_LIMIT = Decimal("100000")
 
 
 @dataclass(frozen=True)
@@ -86,15 +92,46 @@ def schedule_problems(days: list[DayPlan], days_required: int, *, publishing: bo
     return problems
 
 
+def first_start(days: list[DayPlan], zone: str) -> dt.datetime | None:
+    """The instant the earliest of these days starts, its wall-clock time read in `zone`."""
+    if not days:
+        return None
+    first = min(days, key=lambda d: (d.date, d.start))
+    return aware(first.date, first.start, zone)
+
+
 def booking_window_problems(
     opens_at: dt.datetime | None, closes_at: dt.datetime | None, first_start: dt.datetime | None
 ) -> list[tuple[str, str]]:
-    """(field, message) for a booking window that opens after it closes or closes too late."""
+    """(field, message) for a booking window that opens after it closes or closes too late.
+
+    `first_start` is aware, in the run's zone; the message names it in that zone.
+    """
     problems: list[tuple[str, str]] = []
     if opens_at and closes_at and opens_at >= closes_at:
         problems.append(("booking_opens_at", "Booking must open before it closes."))
     if closes_at and first_start and closes_at > first_start:
-        problems.append(
-            ("booking_closes_at", "Booking must close before the first day starts.")
-        )
+        problems.append((
+            "booking_closes_at",
+            "Booking must close before the first day starts "
+            f"({format_day(first_start.date())}, {format_clock(first_start)}).",
+        ))
     return problems
+
+
+def price_problem(amount: Decimal, *, limit: Decimal = PRICE_LIMIT) -> str | None:
+    """What is wrong with a price or fee in pounds, or None: not negative, not absurd."""
+    if not amount.is_finite():
+        return "Enter an amount of money, such as 500.00."
+    if amount < 0:
+        return "A price cannot be negative."
+    if amount > limit:
+        return f"A price cannot be more than £{limit:,}: check for a typing mistake."
+    return None
+
+
+def vat_rate_problem(percent: Decimal) -> str | None:
+    """What is wrong with a VAT rate in percent, or None: it must lie between 0% and 100%."""
+    if not percent.is_finite() or percent < 0 or percent > 100:
+        return "A VAT rate must be between 0% and 100%, such as 20 for the standard rate."
+    return None
