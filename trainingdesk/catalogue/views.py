@@ -1,18 +1,76 @@
-from django.http import HttpRequest, HttpResponse
+"""The public catalogue: what is on, when, where and for how much. Read-only pages."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from trainingdesk.catalogue import presentation, selectors
+from trainingdesk.catalogue.models import CourseRun, Level, VatTable
+from trainingdesk.lib.money import TaxedAmount
+
+
+def _book_url(run: CourseRun) -> str | None:
+    """Where to book this run, once the bookings app provides a page for it."""
+    try:
+        return reverse("bookings:book", kwargs={"run_id": run.pk})
+    except NoReverseMatch:
+        return None
+
+
+def _fee(level: Level, vat: VatTable) -> TaxedAmount | None:
+    if level.assessment_fee is None:
+        return None
+    return level.assessment_fee.price(vat, timezone.localdate())
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/index.html", {})
+    vat = VatTable.load()
+    upcoming, past = presentation.split_runs(selectors.listed_runs(), vat, timezone.now())
+    programmes = presentation.group_by_programme(selectors.catalogue_levels(), upcoming)
+    return render(request, "catalogue/index.html", {"programmes": programmes, "past": past})
 
 
 def training_map(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalogue/training_map.html", {})
+    return render(
+        request, "catalogue/training_map.html", {"programmes": selectors.programmes_for_map()}
+    )
 
 
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    return render(request, "catalogue/run.html", {})
+    run = selectors.run_for_page(run_id=run_id, viewer=request.user)
+    if run is None:
+        raise Http404("No such run")
+    vat = VatTable.load()
+    summary = presentation.summarise(run, vat, timezone.now())
+    viewer_zone: str | None = getattr(request, "viewer_zone", None)
+    return render(request, "catalogue/run.html", {
+        "run": run,
+        "level": run.level,
+        "programme": run.level.programme,
+        "summary": summary,
+        "days": presentation.day_rows(run, viewer_zone),
+        "local_time_slots": viewer_zone is None,
+        "options": presentation.option_rows(run, vat, timezone.localdate()),
+        "fee": _fee(run.level, vat),
+        "book_url": _book_url(run) if summary.booking.is_open else None,
+    })
 
 
 def level_detail(request: HttpRequest, programme: str, level: str) -> HttpResponse:
-    return render(request, "catalogue/level.html", {})
+    found = selectors.level_for_page(programme_slug=programme, level_slug=level)
+    if found is None:
+        raise Http404("No such level")
+    vat = VatTable.load()
+    upcoming, past = presentation.split_runs(
+        selectors.listed_runs(level=found), vat, timezone.now()
+    )
+    return render(request, "catalogue/level.html", {
+        "level": found,
+        "programme": found.programme,
+        "upcoming": upcoming,
+        "past": past,
+        "fee": _fee(found, vat),
+    })

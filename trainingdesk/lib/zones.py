@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import lru_cache
+from itertools import groupby
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.utils.translation import gettext as _
 
 UK = "Europe/London"
 
@@ -54,3 +58,67 @@ def zone_label(name: str, at: datetime) -> str:
     abbreviation = at.astimezone(ZoneInfo(name)).tzname() or ""
     place = "UK time" if name == UK else name.replace("_", " ")
     return f"{place} ({abbreviation})" if abbreviation and not abbreviation.startswith(("+", "-")) else place
+
+
+def format_date_set(dates: Iterable[date]) -> str:
+    """A set of dates as the brochure writes them: '21, 22, 23 June and 15 September 2022'.
+
+    Days of one month are listed before the month's name, months are joined with 'and', and
+    the year is written after the last month of each year. Duplicates are dropped.
+    """
+    ordered = sorted(set(dates))
+    groups: list[tuple[int, int, list[int]]] = [
+        (year, month, [d.day for d in days])
+        for (year, month), days in groupby(ordered, key=lambda d: (d.year, d.month))
+    ]
+    parts: list[str] = []
+    for index, (year, month, days) in enumerate(groups):
+        text = f"{', '.join(str(day) for day in days)} {date(year, month, 1):%B}"
+        is_last_of_year = index == len(groups) - 1 or groups[index + 1][0] != year
+        parts.append(f"{text} {year}" if is_last_of_year else text)
+    return join_with_and(parts)
+
+
+def join_with_and(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return _("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
+
+
+def format_schedule(
+    *, starts: datetime, finishes: datetime, arrives: datetime | None = None,
+    zone: str | None = None,
+) -> str:
+    """'9am for 9:30am start, finish 4:30pm', in `zone` if given (else the times' own zone).
+
+    In a far zone a day can run past midnight: then the finishing date is written out,
+    '5pm for 5:30pm start, finish 12:30am on Wednesday 22 June 2022'.
+    """
+    if zone:
+        tz = ZoneInfo(zone)
+        starts, finishes = starts.astimezone(tz), finishes.astimezone(tz)
+        arrives = arrives.astimezone(tz) if arrives else None
+    if arrives and arrives != starts:
+        text = _("%(arrive)s for %(start)s start") % {
+            "arrive": format_clock(arrives), "start": format_clock(starts)
+        }
+    else:
+        text = _("%(start)s start") % {"start": format_clock(starts)}
+    if finishes.date() != starts.date():
+        return _("%(start)s, finish %(finish)s on %(day)s") % {
+            "start": text, "finish": format_clock(finishes), "day": format_day(finishes.date())
+        }
+    return _("%(start)s, finish %(finish)s") % {"start": text, "finish": format_clock(finishes)}
+
+
+def shows_other_times(moments: Iterable[datetime], zone: str | None) -> bool:
+    """Whether a viewer in `zone` reads any of these instants differently on their clock.
+
+    False when no zone is known, or when it keeps the same offset at every moment (Dublin and
+    London alike), so that nobody is shown the same times twice.
+    """
+    if not zone or not is_zone(zone):
+        return False
+    tz = ZoneInfo(zone)
+    return any(m.utcoffset() != m.astimezone(tz).utcoffset() for m in moments)

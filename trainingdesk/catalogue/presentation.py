@@ -1,0 +1,212 @@
+"""How the public pages describe runs, days and prices: plain values for the templates.
+
+Nothing here queries the database: each function works on rows a selector has already
+fetched (with their days and options prefetched) and on one `VatTable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from trainingdesk.catalogue.models import (
+    Audience,
+    CourseRun,
+    Level,
+    PriceOption,
+    Programme,
+    TrainingDay,
+    VatTable,
+)
+from trainingdesk.lib.money import TaxedAmount
+from trainingdesk.lib.zones import (
+    format_clock,
+    format_date_set,
+    format_day,
+    format_schedule,
+    shows_other_times,
+    zone_label,
+)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Whether a run can be booked now, and a sentence saying so."""
+
+    is_open: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run: CourseRun
+    dates: str
+    first_date: dt.date | None
+    has_finished: bool
+    booking: Booking
+    price_from: TaxedAmount | None
+
+
+@dataclass(frozen=True)
+class LevelRuns:
+    level: Level
+    upcoming: list[RunSummary]
+
+
+@dataclass(frozen=True)
+class ProgrammeRuns:
+    programme: Programme
+    levels: list[LevelRuns]
+
+
+@dataclass(frozen=True)
+class LocalTimes:
+    zone: str
+    date: str
+    times: str
+
+
+@dataclass(frozen=True)
+class DayRow:
+    number: int
+    date: str
+    times: str
+    zone: str
+    breaks: str
+    starts_at: str
+    finishes_at: str
+    local: LocalTimes | None
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    option: PriceOption
+    price: TaxedAmount
+    who: str
+
+
+def _days(run: CourseRun) -> list[TrainingDay]:
+    return list(run.days.all())  # prefetched by the selector
+
+
+def _moment(moment: dt.datetime, zone: str) -> str:
+    """Tuesday 14 June 2022, 5pm: an instant written out in a zone."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{format_day(local.date())}, {format_clock(local)}"
+
+
+def has_finished(run: CourseRun, now: dt.datetime) -> bool:
+    days = _days(run)
+    return bool(days) and now >= days[-1].finishes_at
+
+
+def booking(run: CourseRun, now: dt.datetime) -> Booking:
+    if run.is_cancelled:
+        return Booking(False, _("This run has been cancelled"))
+    if has_finished(run, now):
+        return Booking(False, _("This run has finished"))
+    if not run.is_published:
+        return Booking(False, _("Draft: not open for booking"))
+    if run.booking_is_open(now):
+        return Booking(True, _("Booking open until %(when)s %(zone)s") % {
+            "when": _moment(run.booking_closes_at, run.time_zone),
+            "zone": zone_label(run.time_zone, run.booking_closes_at),
+        })
+    if run.booking_opens_at and now < run.booking_opens_at:
+        return Booking(False, _("Booking opens on %(when)s %(zone)s") % {
+            "when": _moment(run.booking_opens_at, run.time_zone),
+            "zone": zone_label(run.time_zone, run.booking_opens_at),
+        })
+    return Booking(False, _("Booking has closed"))
+
+
+def price_from(run: CourseRun, vat: VatTable, on: dt.date) -> TaxedAmount | None:
+    """The cheapest price anyone may choose today; failing that, the cheapest of all."""
+    options = list(run.options.all())  # prefetched by the selector
+    open_to_all = [o for o in options if o.audience == Audience.EVERYONE and o.available_on(on)]
+    prices = [o.price(vat, on) for o in (open_to_all or options)]
+    return min(prices, key=lambda p: p.gross) if prices else None
+
+
+def summarise(run: CourseRun, vat: VatTable, now: dt.datetime) -> RunSummary:
+    days = _days(run)
+    return RunSummary(
+        run=run,
+        dates=format_date_set(d.date for d in days),
+        first_date=days[0].date if days else None,
+        has_finished=has_finished(run, now),
+        booking=booking(run, now),
+        price_from=price_from(run, vat, now.date()),
+    )
+
+
+def split_runs(
+    runs: list[CourseRun], vat: VatTable, now: dt.datetime
+) -> tuple[list[RunSummary], list[RunSummary]]:
+    """(upcoming, past): upcoming soonest first, past most recent first."""
+    summaries = [summarise(run, vat, now) for run in runs]
+    upcoming = [s for s in summaries if not s.has_finished]
+    past = [s for s in summaries if s.has_finished]
+    past.sort(key=lambda s: (s.first_date or dt.date.min, s.run.pk), reverse=True)
+    return upcoming, past
+
+
+def group_by_programme(levels: list[Level], upcoming: list[RunSummary]) -> list[ProgrammeRuns]:
+    """Each programme, each of its levels in order, each level's upcoming runs (maybe none)."""
+    by_level: dict[int, list[RunSummary]] = {}
+    for summary in upcoming:
+        by_level.setdefault(summary.run.level_id, []).append(summary)
+    return [
+        ProgrammeRuns(
+            programme=programme_levels[0].programme,
+            levels=[LevelRuns(level, by_level.get(level.pk, [])) for level in programme_levels],
+        )
+        for programme_levels in (
+            list(group) for _key, group in groupby(levels, key=lambda level: level.programme_id)
+        )
+    ]
+
+
+def day_rows(run: CourseRun, viewer_zone: str | None) -> list[DayRow]:
+    """Each day in the run's zone, and in the viewer's when their clock reads differently."""
+    days = _days(run)
+    local_zone = viewer_zone if shows_other_times(
+        [m for d in days for m in (d.starts_at, d.finishes_at)], viewer_zone
+    ) else None
+    rows = []
+    for day in days:
+        starts, finishes, arrives = day.starts_at, day.finishes_at, day.arrives_at
+        local = None
+        if local_zone:
+            local = LocalTimes(
+                zone=zone_label(local_zone, starts),
+                date=format_day(starts.astimezone(ZoneInfo(local_zone)).date()),
+                times=format_schedule(
+                    starts=starts, finishes=finishes, arrives=arrives, zone=local_zone
+                ),
+            )
+        rows.append(DayRow(
+            number=day.number,
+            date=format_day(day.date),
+            times=format_schedule(starts=starts, finishes=finishes, arrives=arrives),
+            zone=zone_label(run.time_zone, starts),
+            breaks=day.break_description,
+            starts_at=starts.isoformat(),
+            finishes_at=finishes.isoformat(),
+            local=local,
+        ))
+    return rows
+
+
+def option_rows(run: CourseRun, vat: VatTable, on: dt.date) -> list[OptionRow]:
+    rows = []
+    for option in run.options.all():  # prefetched by the selector
+        who = [_("Members only") if option.audience == Audience.MEMBERS else _("Everyone")]
+        if option.available_until:
+            who.append(_("available until %(date)s") % {"date": format_day(option.available_until)})
+        rows.append(OptionRow(option, option.price(vat, on), ", ".join(who)))
+    return rows

@@ -1,0 +1,94 @@
+"""What the public catalogue reads: each page's rows in a fixed number of queries.
+
+Every function fetches what its page shows up front (`select_related` for the one-to-one path,
+`prefetch_related` for days, options and coursework), so that templates never query.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from trainingdesk.accounts.models import User
+from trainingdesk.catalogue.models import (
+    CourseRun,
+    Level,
+    PriceOption,
+    Programme,
+    RunStatus,
+    TrainingDay,
+)
+
+
+def _with_days_and_options(runs: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
+    return runs.prefetch_related(
+        Prefetch("days", queryset=TrainingDay.objects.order_by("number")),
+        Prefetch("options", queryset=PriceOption.objects.order_by("position", "id")),
+    )
+
+
+def listed_runs(*, level: Level | None = None) -> list[CourseRun]:
+    """Published runs, with their level, programme, days and price options: three queries.
+
+    This is `CourseRunQuerySet.listed()` ordered by its `first_date` annotation: `listed()`
+    itself orders by a bare `Min("days__date")`, which Django 5.2 refuses with a FieldError.
+    """
+    runs = (
+        CourseRun.objects.published()
+        .with_dates()
+        .select_related("level", "level__programme")
+        .order_by("level__programme__name", "level__position", "first_date", "id")
+    )
+    if level is not None:
+        runs = runs.filter(level=level)
+    return list(_with_days_and_options(runs))
+
+
+def catalogue_levels() -> list[Level]:
+    """Every level of every programme, in programme and position order: one query."""
+    return list(
+        Level.objects.select_related("programme", "prerequisite")
+        .order_by("programme__name", "programme_id", "position", "id")
+    )
+
+
+def run_for_page(*, run_id: int, viewer: User | AnonymousUser) -> CourseRun | None:
+    """A run as its public page shows it, or None when this viewer may not see it.
+
+    Drafts are visible to staff only (so the back office can preview them); published and
+    cancelled runs to everyone. Four queries: the run with its level, programme, provider,
+    prerequisite and fee; its days; its options; its level's coursework.
+    """
+    runs = _with_days_and_options(
+        CourseRun.objects.select_related(
+            "level", "level__programme", "level__programme__provider", "level__prerequisite",
+            "level__assessment_fee",
+        )
+    ).prefetch_related("level__coursework")
+    if not viewer.is_staff:
+        runs = runs.exclude(status=RunStatus.DRAFT)
+    return runs.filter(pk=run_id).first()
+
+
+def level_for_page(*, programme_slug: str, level_slug: str) -> Level | None:
+    """A level with its programme, provider, prerequisite, fee and coursework: two queries."""
+    return (
+        Level.objects.select_related(
+            "programme", "programme__provider", "prerequisite", "assessment_fee"
+        )
+        .prefetch_related("coursework")
+        .filter(programme__slug=programme_slug, slug=level_slug)
+        .first()
+    )
+
+
+def programmes_for_map() -> list[Programme]:
+    """Every programme with its levels in order and each level's prerequisite: two queries."""
+    return list(
+        Programme.objects.order_by("name", "id").prefetch_related(
+            Prefetch(
+                "levels",
+                queryset=Level.objects.select_related("prerequisite").order_by("position", "id"),
+            )
+        )
+    )
