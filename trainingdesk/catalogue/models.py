@@ -38,6 +38,10 @@ class Provider(models.Model):
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"), default=30, validators=[MaxValueValidator(365)]
     )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        _("a waitlist offer is open for (hours)"), default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,0 +1,103 @@
+"""The PDF of a VAT invoice or credit note, drawn from the stored, immutable document."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib.units import mm
+
+from trainingdesk.bookings.models import Booking, Invoice
+from trainingdesk.lib.calendar import CalendarEntry, calendar_file
+from trainingdesk.lib.money import format_gbp
+from trainingdesk.lib.pdf import CONTENT_WIDTH, para, render, spacer, table
+from trainingdesk.lib.zones import format_clock, format_short_day
+
+
+def _money(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """One or two A4 pages with every field HMRC requires of a full VAT invoice."""
+    lines = list(invoice.lines.all())
+    heading = "Credit note" if invoice.is_credit_note else "VAT invoice"
+    facts = [
+        ("Number", invoice.number),
+        ("Date of issue", format_short_day(invoice.issued_at.date())),
+        ("Tax point", format_short_day(invoice.tax_point)),
+    ]
+    if invoice.is_credit_note and invoice.credits_id:
+        facts.append(("Credits invoice", invoice.credits.number if invoice.credits else ""))
+    if invoice.purchase_order:
+        facts.append(("Purchase order", invoice.purchase_order))
+    if invoice.due_date:
+        facts.append(("Payment due", format_short_day(invoice.due_date)))
+    width = CONTENT_WIDTH
+    story = [
+        para(heading, "title"),
+        table(
+            [[para(f"From\n{invoice.supplier_name}\n{invoice.supplier_address}\n"
+                   f"VAT registration number: {invoice.supplier_vat_number}"),
+              para(f"To\n{invoice.customer_name}\n{invoice.customer_address}\n"
+                   f"{invoice.customer_email}")]],
+            [width / 2, width / 2], header=False,
+        ),
+        spacer(),
+        table([[para(k, "body"), para(v, "body")] for k, v in facts], [45 * mm, width - 45 * mm],
+              header=False),
+        spacer(),
+        table(
+            [["Description", "Qty", "Unit price", "VAT rate", "Net", "VAT"]]
+            + [[para(line.description), str(line.quantity), _money(line.unit_net),
+                f"{line.vat_rate.normalize():f}%", _money(line.net), _money(line.vat)]
+               for line in lines]
+            + [["", "", "", "Total net", _money(invoice.total_net), ""],
+               ["", "", "", "Total VAT", "", _money(invoice.total_vat)],
+               ["", "", "", "Total", _money(invoice.total_gross), ""]],
+            [width * 0.42, width * 0.06, width * 0.13, width * 0.13, width * 0.13, width * 0.13],
+            total_rows=3,
+        ),
+        spacer(),
+        para(f"Amounts in pounds sterling. {invoice.payment_terms}." if invoice.payment_terms
+             else "Amounts in pounds sterling."),
+    ]
+    if invoice.participant_name:
+        story.append(para(f"Participant: {invoice.participant_name}", "small"))
+    if invoice.note:
+        story.append(para(invoice.note, "small"))
+    story.append(para(f"{heading} {invoice.number} total {format_gbp(invoice.total_gross)}", "small"))
+    return render(story, title=f"{heading} {invoice.number}", author=invoice.supplier_name)
+
+
+def render_invoice_attachment(invoice_id: int) -> tuple[str, bytes, str]:
+    invoice = (Invoice.objects.select_related("credits").prefetch_related("lines")
+               .get(pk=invoice_id))
+    return f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf"
+
+
+def booking_calendar(booking: Booking) -> bytes:
+    """Every training day of a booking's run; the joining link only for a confirmed booking."""
+    run = booking.run
+    link = run.joining_link if booking.is_confirmed else ""
+    entries = [
+        CalendarEntry(
+            uid=f"{booking.reference}-day-{day.number}@trainingdesk",
+            title=f"{run.level.name} Day {day.number}: {run.level.programme.name}",
+            starts_at=day.starts_at, finishes_at=day.finishes_at,
+            location=link or run.where,
+            description="\n".join(filter(None, [
+                f"{run} ({booking.reference})",
+                f"Arrive from {format_clock(day.arrives_at)}." if day.arrives_at else "",
+                day.break_description,
+                f"Join: {link}" if link else "",
+            ])),
+            url=link,
+        )
+        for day in run.days.order_by("number")
+    ]
+    return calendar_file(entries, name=str(run))
+
+
+def render_calendar_attachment(booking_id: int) -> tuple[str, bytes, str]:
+    booking = Booking.objects.select_related("run__level__programme").get(pk=booking_id)
+    return f"{booking.reference}.ics", booking_calendar(booking), "text/calendar"

@@ -1,0 +1,383 @@
+"""Bookings, the waitlist, discount codes, invoices, credit notes, payments and the outbox.
+
+Rows here change only through `bookings.services`; invoices and credit notes never change once
+issued (a correction is a new document).
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trainingdesk.accounts.models import Organisation
+from trainingdesk.catalogue.models import MAX_PRICE, CourseRun, PriceOption, Provider
+from trainingdesk.lib.money import TaxedAmount
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    OFFERED = "offered", _("Place offered")  # a waitlisted person holds a seat until it expires
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    CANCELLED = "cancelled", _("Cancelled")
+    LEFT_WAITLIST = "left_waitlist", _("Left the waitlist")
+
+
+# Statuses that hold one of the run's seats, and statuses that are still alive.
+SEAT_HOLDING = (BookingStatus.CONFIRMED, BookingStatus.OFFERED)
+ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.OFFERED, BookingStatus.WAITLISTED)
+
+
+class Payer(models.TextChoices):
+    SELF = "self", _("I am paying myself")
+    EMPLOYER = "employer", _("My employer is paying")
+
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def holding_seats(self) -> BookingQuerySet:
+        return self.filter(status__in=SEAT_HOLDING)
+
+    def active(self) -> BookingQuerySet:
+        return self.filter(status__in=ACTIVE)
+
+    def waitlist(self) -> BookingQuerySet:
+        """Who is waiting, first in line first."""
+        return self.filter(status=BookingStatus.WAITLISTED).order_by("waitlisted_at", "id")
+
+    def for_participant(self, user: object) -> BookingQuerySet:
+        return self.filter(participant=user)
+
+    def with_balance(self) -> BookingQuerySet:
+        """Each booking with `invoiced` (invoices less credit notes), `paid` and `balance`
+        (still owed; negative when money is due back), in the same query."""
+        zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
+        documents = (
+            Invoice.objects.filter(booking=OuterRef("pk")).values("booking")
+            .annotate(total=Sum(Case(
+                When(kind=DocumentKind.CREDIT_NOTE, then=-F("total_gross")),
+                default=F("total_gross"),
+            )))
+            .values("total")
+        )
+        paid = (
+            Payment.objects.filter(booking=OuterRef("pk")).values("booking")
+            .annotate(total=Sum("amount")).values("total")
+        )
+        return self.annotate(
+            invoiced=Coalesce(Subquery(documents), zero), paid=Coalesce(Subquery(paid), zero)
+        ).annotate(balance=F("invoiced") - F("paid"))
+
+
+class Booking(models.Model):
+    """A participant's place (or place in line) on a run, with the price as it was chosen."""
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    run = models.ForeignKey(CourseRun, on_delete=models.PROTECT, related_name="bookings")
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    option = models.ForeignKey(PriceOption, on_delete=models.PROTECT, related_name="bookings")
+    status = models.CharField(_("status"), max_length=15, choices=BookingStatus.choices,
+                              db_index=True)
+
+    # The price as chosen, copied so that a later price change alters nothing here.
+    option_name = models.CharField(_("option"), max_length=200)
+    supervision_hours = models.PositiveSmallIntegerField(_("supervision hours"), default=0)
+    unit_net = models.DecimalField(_("net price"), max_digits=9, decimal_places=2)
+    discount_code = models.ForeignKey(
+        "DiscountCode", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings"
+    )
+    discount_net = models.DecimalField(_("discount"), max_digits=9, decimal_places=2,
+                                       default=Decimal(0))
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    net = models.DecimalField(_("net"), max_digits=9, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=9, decimal_places=2)
+    gross = models.DecimalField(_("total"), max_digits=9, decimal_places=2)
+
+    # Who pays.
+    payer = models.CharField(_("who pays"), max_length=10, choices=Payer.choices,
+                             default=Payer.SELF)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="bookings")
+    billing_name = models.CharField(_("invoice to"), max_length=200)
+    billing_address = models.TextField(_("billing address"))
+    billing_postcode = models.CharField(_("postcode"), max_length=12, blank=True)
+    invoice_email = models.EmailField(_("invoice email"))
+    purchase_order = models.CharField(_("purchase-order number"), max_length=50, blank=True)
+
+    created_at = models.DateTimeField(_("booked"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The form's one-time token: a second submission of the same form finds this booking.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One live booking (or place in line) per person per run.
+            models.UniqueConstraint(
+                fields=["run", "participant"], condition=Q(status__in=ACTIVE),
+                name="one_active_booking_per_run",
+            ),
+            models.CheckConstraint(condition=Q(net__gte=0) & Q(vat__gte=0),
+                                   name="booking_amounts_not_negative"),
+            models.CheckConstraint(condition=Q(gross=models.F("net") + models.F("vat")),
+                                   name="booking_net_plus_vat_is_gross"),
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.OFFERED) | Q(offer_expires_at__isnull=False),
+                name="an_offer_has_an_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.run}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bookings:detail", args=[self.reference])
+
+    @property
+    def price(self) -> TaxedAmount:
+        return TaxedAmount(net=self.net, vat=self.vat, gross=self.gross,
+                           rate_percent=self.vat_rate)
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == BookingStatus.CONFIRMED
+
+
+def new_reference() -> str:
+    """A short booking reference people can read out: 'B' and 8 letters and digits."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
+    return "B" + "".join(alphabet[b % len(alphabet)] for b in uuid.uuid4().bytes[:8])
+
+
+class DiscountCode(models.Model):
+    """A code that takes a percentage or an amount off the net price of a booking."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    percent_off = models.DecimalField(
+        _("percent off"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    amount_off = models.DecimalField(
+        _("amount off (net)"), max_digits=9, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_PRICE)],
+    )
+    level = models.ForeignKey("catalogue.Level", null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="+",
+                              help_text=_("Empty: any level."))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(_("how many times it may be used"), null=True,
+                                           blank=True)
+    times_used = models.PositiveIntegerField(_("times used"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(percent_off__isnull=False) & Q(amount_off__isnull=True))
+                | (Q(percent_off__isnull=True) & Q(amount_off__isnull=False)),
+                name="discount_is_percent_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(times_used__lte=models.F("max_uses")),
+                name="discount_not_overused",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CancellationTerm(models.Model):
+    """A provider's refund by notice: cancelling at least `days_notice` days before the first
+    day refunds `refund_percent` of the price. The term with the most notice that applies wins."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE,
+                                 related_name="cancellation_terms")
+    days_notice = models.PositiveSmallIntegerField(_("days' notice at least"))
+    refund_percent = models.DecimalField(
+        _("refund (%)"), max_digits=5, decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+
+    class Meta:
+        ordering = ["provider", "-days_notice"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "days_notice"], name="one_term_per_notice"),
+            models.CheckConstraint(condition=Q(refund_percent__gte=0) & Q(refund_percent__lte=100),
+                                   name="refund_0_to_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days_notice}+ days' notice: {self.refund_percent}% refund"
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", _("VAT invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class NumberSeries(models.Model):
+    """A gapless sequence of document numbers. The next number is taken in the transaction
+    that issues the document, under a row lock: a rollback gives the number back."""
+
+    code = models.CharField(max_length=10, unique=True)
+    prefix = models.CharField(max_length=10)
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = _("number series")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Invoice(models.Model):
+    """A full VAT invoice or a credit note, immutable once issued. Every field HMRC requires of
+    a full VAT invoice is copied onto it."""
+
+    kind = models.CharField(max_length=12, choices=DocumentKind.choices, default=DocumentKind.INVOICE)
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="invoices")
+    credits = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="credit_notes",
+                                help_text=_("For a credit note: the invoice it credits."))
+    issued_at = models.DateTimeField(_("date of issue"))
+    tax_point = models.DateField(_("tax point"))
+    supplier_name = models.CharField(max_length=200)
+    supplier_address = models.TextField()
+    supplier_vat_number = models.CharField(max_length=20)
+    customer_name = models.CharField(max_length=200)
+    customer_address = models.TextField()
+    customer_email = models.EmailField()
+    participant_name = models.CharField(max_length=200, blank=True)
+    purchase_order = models.CharField(max_length=50, blank=True)
+    payment_terms = models.CharField(max_length=200, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    total_net = models.DecimalField(max_digits=10, decimal_places=2)
+    total_vat = models.DecimalField(max_digits=10, decimal_places=2)
+    total_gross = models.DecimalField(max_digits=10, decimal_places=2)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_gross=models.F("total_net") + models.F("total_vat")),
+                                   name="invoice_net_plus_vat_is_gross"),
+            models.CheckConstraint(
+                condition=Q(kind=DocumentKind.INVOICE, credits__isnull=True)
+                | Q(kind=DocumentKind.CREDIT_NOTE, credits__isnull=False),
+                name="a_credit_note_credits_an_invoice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("bookings:invoice_pdf", args=[self.number])
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == DocumentKind.CREDIT_NOTE
+
+    @property
+    def signed_gross(self) -> Decimal:
+        """What this document adds to the amount owed: a credit note takes away."""
+        return -self.total_gross if self.is_credit_note else self.total_gross
+
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=1)
+    description = models.TextField()
+    quantity = models.PositiveIntegerField(default=1)
+    unit_net = models.DecimalField(max_digits=10, decimal_places=2)
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    net = models.DecimalField(max_digits=10, decimal_places=2)
+    vat = models.DecimalField(max_digits=10, decimal_places=2)
+    gross = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(gross=models.F("net") + models.F("vat")),
+                                   name="line_net_plus_vat_is_gross"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CARD = "card", _("Card")
+    CHEQUE = "cheque", _("Cheque")
+    OTHER = "other", _("Other")
+    REFUND = "refund", _("Refund paid out")
+
+
+class Payment(models.Model):
+    """Money received for a booking (negative when refunded). Part-payments are several rows."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="payments")
+    received_on = models.DateField(_("date received"))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="payment_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.received_on}"
+
+
+class OutgoingEmail(models.Model):
+    """The transactional outbox: an email written in the transaction that causes it, and sent
+    (with its PDF and calendar attachments rendered then) only after that transaction commits."""
+
+    to = models.JSONField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    attachments = models.JSONField(default=list, blank=True,
+                                   help_text="[{'kind': 'invoice', 'id': 1}, ...]")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,681 @@
+"""Every change to bookings, the waitlist, invoices and payments goes through these functions.
+
+Each is atomic, locks what is scarce, writes its audit entry with `log_action` and queues its
+emails in the outbox, which sends them only after the transaction commits.
+
+The scarce thing is a run's seats. Every workflow that takes or frees a seat (booking,
+accepting an offer, cancelling, transferring, expiring offers, cancelling a run) first locks
+the run's row, so two requests can never both see the last seat free. On PostgreSQL that is
+`SELECT ... FOR UPDATE`; on SQLite the IMMEDIATE transaction already holds the database's
+write lock from its first statement, which serialises them the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from trainingdesk.accounts.models import Organisation, User
+from trainingdesk.audit.log import log_action, snapshot
+from trainingdesk.bookings import pricing
+from trainingdesk.bookings.eligibility import admission_refusal
+from trainingdesk.bookings.models import (
+    ACTIVE,
+    Booking,
+    BookingStatus,
+    CancellationTerm,
+    DiscountCode,
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    NumberSeries,
+    Payer,
+    Payment,
+    PaymentMethod,
+    new_reference,
+)
+from trainingdesk.bookings.outbox import queue_email
+from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay, VatTable
+from trainingdesk.lib.money import TaxedAmount, format_gbp
+from trainingdesk.lib.zones import format_short_day
+
+# Switched off only by the concurrency test's negative control, to show that without the lock
+# a rush for the last seat oversells. Never off in the product.
+LOCK_SEATS = True
+ALREADY_BOOKED = "You already have a place (or a place on the waitlist) on this run."
+
+
+def _race_window() -> None:
+    """Between reading the free seats and writing the booking. The negative control widens it."""
+
+
+@dataclass(frozen=True)
+class PayerDetails:
+    payer: str = Payer.SELF
+    organisation_id: int | None = None
+    billing_name: str = ""
+    billing_address: str = ""
+    billing_postcode: str = ""
+    invoice_email: str = ""
+    purchase_order: str = ""
+
+
+# --- reading under lock ----------------------------------------------------------------------
+
+def _lock_run(run_id: int) -> CourseRun:
+    queryset = CourseRun.objects.select_related("level__programme__provider")
+    if LOCK_SEATS:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=run_id)
+
+
+def _lock_booking(booking_id: int) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("run__level__programme__provider", "participant", "option")
+        .get(pk=booking_id)
+    )
+
+
+def seats_taken(run: CourseRun) -> int:
+    return run.bookings.holding_seats().count()
+
+
+def _first_day(run: CourseRun) -> TrainingDay | None:
+    return run.days.order_by("number").first()
+
+
+# --- booking ---------------------------------------------------------------------------------
+
+def book(
+    *,
+    participant: User,
+    run_id: int,
+    option_id: int,
+    payer: PayerDetails,
+    discount_code: str = "",
+    submission_token: uuid.UUID | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book a place on a run: a confirmed seat with its VAT invoice, or a place on the waitlist
+    when the run is full. Refuses with a ValidationError (field-keyed where it belongs to one
+    field) and saves nothing when anything is wrong. A second submission of the same form
+    (same `submission_token`) returns the first booking instead of making another."""
+    now = now or timezone.now()
+    if submission_token and (earlier := _earlier_submission(participant, submission_token)):
+        return earlier
+    unlocked_taken = None
+    if not LOCK_SEATS:
+        unlocked_taken = Booking.objects.filter(run_id=run_id).holding_seats().count()
+        _race_window()
+    try:
+        with transaction.atomic():
+            run = _lock_run(run_id)
+            if submission_token and (earlier := _earlier_submission(participant, submission_token)):
+                return earlier
+            option = _check_bookable(participant, run, option_id, now)
+            payer_fields = _check_payer(payer)
+            vat = VatTable.load()
+            discount = _take_discount(discount_code, run, now)
+            price = pricing.booking_price(
+                option.net_amount, vat.rate(option.vat_category, now.date()),
+                _as_rule(discount) if discount else None,
+            )
+            taken = unlocked_taken if unlocked_taken is not None else seats_taken(run)
+            has_seat = taken < run.capacity
+            booking = Booking.objects.create(
+                reference=new_reference(), run=run, participant=participant, option=option,
+                status=BookingStatus.CONFIRMED if has_seat else BookingStatus.WAITLISTED,
+                option_name=option.name, supervision_hours=option.supervision_hours,
+                unit_net=option.net_amount, discount_code=discount,
+                discount_net=option.net_amount - price.net, vat_rate=price.rate_percent,
+                net=price.net, vat=price.vat, gross=price.gross,
+                created_at=now, confirmed_at=now if has_seat else None,
+                waitlisted_at=None if has_seat else now,
+                submission_token=submission_token, **payer_fields,
+            )
+            if has_seat:
+                invoice = issue_invoice(booking=booking, now=now)
+                log_action(participant, "bookings.booking.confirmed", booking, after=snapshot(booking))
+                _email_confirmation(booking, invoice)
+            else:
+                log_action(participant, "bookings.booking.waitlisted", booking, after=snapshot(booking))
+                queue_email(to=[participant.email], template="waitlisted",
+                            context=_context(booking))
+            return booking
+    except IntegrityError as exc:
+        # The database's own guard against a second live booking of the same run.
+        if submission_token and (earlier := _earlier_submission(participant, submission_token)):
+            return earlier
+        message = str(exc)
+        if "one_active_booking_per_run" in message or "run_id, bookings_booking.participant_id" in message:
+            raise ValidationError(ALREADY_BOOKED) from exc
+        raise
+
+
+def _earlier_submission(participant: User, token: uuid.UUID) -> Booking | None:
+    return Booking.objects.filter(submission_token=token, participant=participant).first()
+
+
+def _check_bookable(participant: User, run: CourseRun, option_id: int, now: dt.datetime) -> PriceOption:
+    if run.status == RunStatus.CANCELLED:
+        raise ValidationError("This run has been cancelled and cannot be booked.")
+    if run.status != RunStatus.PUBLISHED:
+        raise ValidationError("This run is not open for booking.")
+    first_day = _first_day(run)
+    if first_day is not None and now >= first_day.starts_at:
+        raise ValidationError("This run has already started, so it can no longer be booked.")
+    if run.booking_opens_at and now < run.booking_opens_at:
+        raise ValidationError("Booking for this run has not opened yet.")
+    if now >= run.booking_closes_at:
+        raise ValidationError("Booking for this run has closed.")
+    if refusal := admission_refusal(participant, run.level):
+        raise ValidationError(refusal)
+    if Booking.objects.filter(run=run, participant=participant, status__in=ACTIVE).exists():
+        raise ValidationError(ALREADY_BOOKED)
+    option = PriceOption.objects.filter(pk=option_id, run=run).first()
+    if option is None:
+        raise ValidationError({"option": "Choose one of this run's options."})
+    if not option.open_to(participant):
+        raise ValidationError({"option": f"The option “{option.name}” is for members only."})
+    if not option.available_on(now.date()):
+        raise ValidationError({"option": f"The option “{option.name}” is no longer available."})
+    return option
+
+
+def _check_payer(payer: PayerDetails) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    organisation = None
+    if payer.payer not in Payer.values:
+        errors["payer"] = "Say who is paying."
+    if payer.payer == Payer.EMPLOYER and payer.organisation_id:
+        organisation = Organisation.objects.filter(pk=payer.organisation_id).first()
+        if organisation is None:
+            errors["organisation"] = "Choose your employer from the list."
+    name = payer.billing_name.strip() or (organisation.name if organisation else "")
+    address = payer.billing_address.strip() or (organisation.billing_address if organisation else "")
+    postcode = payer.billing_postcode.strip().upper() or (organisation.postcode if organisation else "")
+    email = payer.invoice_email.strip() or (organisation.invoice_email if organisation else "")
+    if not name:
+        errors["billing_name"] = "Enter the name the invoice is made out to."
+    if not address:
+        errors["billing_address"] = "Enter the billing address."
+    if postcode and not _looks_like_postcode(postcode):
+        errors["billing_postcode"] = "Enter a real postcode, like SW1A 1AA."
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["invoice_email"] = "Enter an email address for the invoice, like name@example.org."
+    purchase_order = payer.purchase_order.strip()
+    if payer.payer == Payer.EMPLOYER and organisation and organisation.requires_purchase_order \
+            and not purchase_order:
+        errors["purchase_order"] = f"{organisation.name} requires a purchase-order number."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "payer": payer.payer, "organisation": organisation, "billing_name": name,
+        "billing_address": address, "billing_postcode": postcode, "invoice_email": email.lower(),
+        "purchase_order": purchase_order,
+    }
+
+
+def _looks_like_postcode(postcode: str) -> bool:
+    """A UK postcode, or a plausible foreign one (participants are international)."""
+    uk = re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", postcode)
+    foreign = re.fullmatch(r"[A-Z0-9][A-Z0-9 \-]{1,10}", postcode) and any(c.isdigit() for c in postcode)
+    return bool(uk or foreign)
+
+
+def _take_discount(code: str, run: CourseRun, now: dt.datetime) -> DiscountCode | None:
+    code = code.strip()
+    if not code:
+        return None
+    # Lock the code: two bookings may not both take its last use.
+    discount = DiscountCode.objects.select_for_update().filter(code__iexact=code).first()
+    refusal = pricing.discount_refusal(
+        _as_rule(discount) if discount else None, today=now.date(), level_id=run.level_id
+    )
+    if refusal or discount is None:
+        raise ValidationError({"discount_code": refusal})
+    DiscountCode.objects.filter(pk=discount.pk).update(times_used=F("times_used") + 1)
+    return discount
+
+
+def _as_rule(discount: DiscountCode) -> pricing.Discount:
+    return pricing.Discount(
+        code=discount.code, percent_off=discount.percent_off, amount_off=discount.amount_off,
+        valid_until=discount.valid_until, max_uses=discount.max_uses,
+        times_used=discount.times_used, level_id=discount.level_id,
+    )
+
+
+# --- documents -------------------------------------------------------------------------------
+
+SERIES = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
+
+
+def _next_number(kind: str) -> str:
+    """The next number of the series, under the series row's lock. Taken in the transaction
+    that issues the document, so a rollback returns it: no number is lost or used twice."""
+    series = NumberSeries.objects.select_for_update().get(code=SERIES[kind])
+    number = series.next_number
+    NumberSeries.objects.filter(pk=series.pk).update(next_number=F("next_number") + 1)
+    return f"{series.prefix}{number:06d}"
+
+
+def _describe(booking: Booking) -> str:
+    run = booking.run
+    level = run.level
+    dates = ", ".join(format_short_day(d.date) for d in run.days.order_by("number"))
+    accreditation = f" ({level.accreditation})" if level.accreditation else ""
+    text = (f"{level.programme.name}: {level.name}{accreditation}, {run.title}. "
+            f"{booking.option_name}. Participant: {booking.participant.full_name}. Days: {dates}.")
+    if booking.discount_net:
+        text += f" Discount {booking.discount_code}: {format_gbp(booking.discount_net)} off."
+    return text
+
+
+def _issue(
+    *, booking: Booking, kind: str, lines: list[tuple[str, TaxedAmount]], now: dt.datetime,
+    credits: Invoice | None = None, note: str = "",
+) -> Invoice:
+    provider = booking.run.level.programme.provider
+    total = lines[0][1]
+    for _, amount in lines[1:]:
+        total = total + amount
+    invoice = Invoice.objects.create(
+        kind=kind, number=_next_number(kind), booking=booking, credits=credits,
+        issued_at=now, tax_point=now.date(),
+        supplier_name=provider.name, supplier_address=provider.address,
+        supplier_vat_number=provider.vat_number,
+        customer_name=booking.billing_name,
+        customer_address="\n".join(filter(None, [booking.billing_address, booking.billing_postcode])),
+        customer_email=booking.invoice_email, participant_name=booking.participant.full_name,
+        purchase_order=booking.purchase_order,
+        payment_terms="" if kind == DocumentKind.CREDIT_NOTE
+        else f"Payment due within {provider.payment_terms_days} days of the date of issue",
+        due_date=None if kind == DocumentKind.CREDIT_NOTE
+        else now.date() + dt.timedelta(days=provider.payment_terms_days),
+        total_net=total.net, total_vat=total.vat, total_gross=total.gross, note=note,
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice=invoice, position=i, description=text, quantity=1,
+                    unit_net=amount.net, vat_rate=amount.rate_percent or Decimal(0),
+                    net=amount.net, vat=amount.vat, gross=amount.gross)
+        for i, (text, amount) in enumerate(lines, start=1)
+    )
+    log_action(None, f"bookings.{kind}.issued", invoice, after=snapshot(invoice))
+    return invoice
+
+
+def issue_invoice(*, booking: Booking, now: dt.datetime) -> Invoice:
+    """The VAT invoice for a confirmed booking, at the price copied onto the booking."""
+    return _issue(booking=booking, kind=DocumentKind.INVOICE,
+                  lines=[(_describe(booking), booking.price)], now=now)
+
+
+def issue_credit_note(*, invoice: Invoice, reason: str, now: dt.datetime) -> Invoice:
+    """A credit note for the whole of an invoice, referring to it by number."""
+    assert invoice.booking is not None
+    lines = [
+        (f"Credit for invoice {invoice.number}: {line.description}",
+         TaxedAmount(net=line.net, vat=line.vat, gross=line.gross, rate_percent=line.vat_rate))
+        for line in invoice.lines.all()
+    ]
+    return _issue(booking=invoice.booking, kind=DocumentKind.CREDIT_NOTE, lines=lines, now=now,
+                  credits=invoice, note=reason)
+
+
+def _open_invoices(booking: Booking) -> list[Invoice]:
+    """The booking's invoices that no credit note has cancelled yet."""
+    return list(
+        booking.invoices.filter(kind=DocumentKind.INVOICE, credit_notes__isnull=True)
+        .prefetch_related("lines")
+    )
+
+
+def _credit_everything(booking: Booking, reason: str, now: dt.datetime) -> list[Invoice]:
+    return [issue_credit_note(invoice=inv, reason=reason, now=now) for inv in _open_invoices(booking)]
+
+
+# --- cancellations ---------------------------------------------------------------------------
+
+def cancellation_terms_for(run: CourseRun, now: dt.datetime) -> tuple[int, Decimal]:
+    """(days' notice, refund %) if the participant cancelled now."""
+    first_day = _first_day(run)
+    notice = (first_day.date - now.date()).days if first_day else 0
+    terms = list(
+        CancellationTerm.objects.filter(provider=run.level.programme.provider)
+        .values_list("days_notice", "refund_percent")
+    )
+    return notice, pricing.refund_percent(terms, days_notice=notice)
+
+
+def cancel_booking(
+    *, booking: Booking, actor: User, reason: str = "", full_refund: bool = False,
+    now: dt.datetime | None = None, notify: bool = True,
+) -> Booking:
+    """Cancel a booking (or leave the waitlist). An invoiced booking gets a credit note for its
+    invoice; when the provider's terms keep part of the price, a new invoice for that
+    cancellation charge. The freed seat is offered to the first person on the waitlist.
+
+    Participants cancel under the provider's terms; the coordinator may refund in full."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = _lock_run(booking.run_id)
+        booking = _lock_booking(booking.pk)
+        is_coordinator = actor.is_coordinator
+        if booking.participant_id != actor.pk and not is_coordinator:
+            raise ValidationError("You can only cancel your own bookings.")
+        if booking.status not in ACTIVE:
+            raise ValidationError("This booking is already cancelled.")
+        first_day = _first_day(run)
+        if not is_coordinator and first_day and now >= first_day.starts_at:
+            raise ValidationError("This run has started: ask the training coordinator to cancel.")
+        before = snapshot(booking)
+        held_seat = booking.holds_seat
+        was_waiting = booking.status in (BookingStatus.WAITLISTED, BookingStatus.OFFERED)
+        credit_notes: list[Invoice] = []
+        charge: Invoice | None = None
+        if booking.is_confirmed:
+            notice, refund = cancellation_terms_for(run, now)
+            if full_refund and is_coordinator:
+                refund = Decimal(100)
+            paid_invoices = _open_invoices(booking)
+            credit_notes = _credit_everything(booking, reason or "Booking cancelled", now)
+            retained = sum((pricing.retained_amount(inv.total_gross, refund) for inv in paid_invoices),
+                           Decimal(0))
+            if retained > 0:
+                amount = TaxedAmount.from_gross(retained, booking.vat_rate)
+                charge = _issue(
+                    booking=booking, kind=DocumentKind.INVOICE, now=now,
+                    lines=[(f"Cancellation charge for booking {booking.reference} "
+                            f"({run}), {notice} days' notice: {100 - refund}% of the price is "
+                            "kept under the cancellation terms.", amount)],
+                )
+        booking.status = BookingStatus.LEFT_WAITLIST if was_waiting else BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.offer_expires_at = None
+        booking.cancellation_reason = reason
+        booking.save(update_fields=["status", "cancelled_at", "offer_expires_at", "cancellation_reason"])
+        log_action(actor, "bookings.booking.cancelled", booking, before=before,
+                   after=snapshot(booking), reason=reason)
+        if notify:
+            queue_email(
+                to=_recipients(booking), template="cancelled",
+                context={**_context(booking), "credit_notes": credit_notes, "charge": charge,
+                         "was_waiting": was_waiting},
+                attachments=[{"kind": "invoice", "id": d.pk} for d in [*credit_notes, charge] if d],
+            )
+        if held_seat:
+            offer_free_seats(run=run, now=now)
+        return booking
+
+
+def cancel_run(*, run: CourseRun, actor: User, reason: str, now: dt.datetime | None = None) -> int:
+    """Cancel a run: every live booking is cancelled with a full credit note, and everyone
+    booked or waiting is told. Returns how many bookings were cancelled."""
+    now = now or timezone.now()
+    if not actor.is_coordinator:
+        raise ValidationError("Only the training coordinator can cancel a run.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the run is cancelled: participants are told."})
+    with transaction.atomic():
+        run = _lock_run(run.pk)
+        if run.status == RunStatus.CANCELLED:
+            raise ValidationError("This run is already cancelled.")
+        before = snapshot(run)
+        run.status = RunStatus.CANCELLED
+        run.save(update_fields=["status"])
+        log_action(actor, "catalogue.run.cancelled", run, before=before, after=snapshot(run),
+                   reason=reason)
+        bookings = list(run.bookings.filter(status__in=ACTIVE).select_related("participant"))
+        for booking in bookings:
+            credit_notes = _credit_everything(booking, f"Run cancelled: {reason}", now)
+            before = snapshot(booking)
+            waiting = booking.status != BookingStatus.CONFIRMED
+            booking.status = BookingStatus.LEFT_WAITLIST if waiting else BookingStatus.CANCELLED
+            booking.cancelled_at = now
+            booking.offer_expires_at = None
+            booking.cancellation_reason = f"Run cancelled: {reason}"
+            booking.save(update_fields=["status", "cancelled_at", "offer_expires_at",
+                                        "cancellation_reason"])
+            log_action(actor, "bookings.booking.cancelled", booking, before=before,
+                       after=snapshot(booking), reason=booking.cancellation_reason)
+            queue_email(
+                to=_recipients(booking), template="run_cancelled",
+                context={**_context(booking), "reason": reason, "credit_notes": credit_notes},
+                attachments=[{"kind": "invoice", "id": d.pk} for d in credit_notes],
+            )
+        return len(bookings)
+
+
+# --- the waitlist ----------------------------------------------------------------------------
+
+def offer_free_seats(*, run: CourseRun, now: dt.datetime) -> list[Booking]:
+    """Offer each free seat to the next person in line. Call with the run locked."""
+    free = run.capacity - seats_taken(run)
+    if free <= 0:
+        return []
+    hours = run.level.programme.provider.waitlist_offer_hours
+    offered = list(run.bookings.waitlist().select_related("participant")[:free])
+    for booking in offered:
+        before = snapshot(booking)
+        booking.status = BookingStatus.OFFERED
+        booking.offer_expires_at = now + dt.timedelta(hours=hours)
+        booking.save(update_fields=["status", "offer_expires_at"])
+        log_action(None, "bookings.waitlist.offered", booking, before=before, after=snapshot(booking))
+        queue_email(to=[booking.participant.email], template="offer",
+                    context={**_context(booking), "expires_at": booking.offer_expires_at})
+    return offered
+
+
+def accept_offer(*, booking: Booking, actor: User, now: dt.datetime | None = None) -> Booking:
+    """Take the seat a waitlist offer holds: the booking is confirmed and invoiced."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = _lock_run(booking.run_id)
+        booking = _lock_booking(booking.pk)
+        if booking.participant_id != actor.pk:
+            raise ValidationError("This offer is not yours.")
+        if booking.status != BookingStatus.OFFERED:
+            raise ValidationError("There is no open offer on this booking.")
+        if booking.offer_expires_at and now >= booking.offer_expires_at:
+            _expire(booking, now)
+            offer_free_seats(run=run, now=now)
+            raise ValidationError("Sorry, this offer has expired and has passed to the next person.")
+        before = snapshot(booking)
+        booking.status = BookingStatus.CONFIRMED
+        booking.confirmed_at = now
+        booking.offer_expires_at = None
+        booking.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
+        invoice = issue_invoice(booking=booking, now=now)
+        log_action(actor, "bookings.waitlist.accepted", booking, before=before, after=snapshot(booking))
+        _email_confirmation(booking, invoice)
+        return booking
+
+
+def decline_offer(*, booking: Booking, actor: User, now: dt.datetime | None = None) -> Booking:
+    """Turn down a waitlist offer (or leave the waitlist): the seat passes to the next."""
+    return cancel_booking(booking=booking, actor=actor, reason="Declined the offer of a place",
+                          now=now, notify=False)
+
+
+def _expire(booking: Booking, now: dt.datetime) -> None:
+    before = snapshot(booking)
+    booking.status = BookingStatus.LEFT_WAITLIST
+    booking.cancelled_at = now
+    booking.cancellation_reason = "The offer of a place expired"
+    booking.offer_expires_at = None
+    booking.save(update_fields=["status", "cancelled_at", "cancellation_reason", "offer_expires_at"])
+    log_action(None, "bookings.waitlist.expired", booking, before=before, after=snapshot(booking))
+    queue_email(to=[booking.participant.email], template="offer_expired", context=_context(booking))
+
+
+def expire_offers(*, now: dt.datetime | None = None) -> int:
+    """Pass every expired offer to the next in line. Run every few minutes by the scheduler
+    (`manage.py expire_waitlist_offers`). Returns how many offers expired."""
+    now = now or timezone.now()
+    run_ids = set(
+        Booking.objects.filter(status=BookingStatus.OFFERED, offer_expires_at__lte=now)
+        .values_list("run_id", flat=True)
+    )
+    expired = 0
+    for run_id in sorted(run_ids):
+        with transaction.atomic():
+            run = _lock_run(run_id)
+            stale = list(run.bookings.filter(status=BookingStatus.OFFERED, offer_expires_at__lte=now)
+                         .select_related("participant", "run__level__programme"))
+            for booking in stale:
+                _expire(booking, now)
+            expired += len(stale)
+            offer_free_seats(run=run, now=now)
+    return expired
+
+
+# --- transfers -------------------------------------------------------------------------------
+
+def transfer_booking(
+    *, booking: Booking, to_run: CourseRun, to_option_id: int | None, actor: User,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Move a confirmed booking to another run of the same level. Its invoice is credited and
+    a new one issued for the new run; payments stay with the booking, so nothing paid is lost."""
+    now = now or timezone.now()
+    if not actor.is_coordinator:
+        raise ValidationError("Only the training coordinator can transfer a booking.")
+    with transaction.atomic():
+        # Lock both runs in id order, so two opposite transfers cannot deadlock.
+        locked = {r.pk: r for r in (_lock_run(pk) for pk in sorted({booking.run_id, to_run.pk}))}
+        source, target = locked[booking.run_id], locked[to_run.pk]
+        booking = _lock_booking(booking.pk)
+        if booking.status != BookingStatus.CONFIRMED:
+            raise ValidationError("Only a confirmed booking can be transferred.")
+        if target.pk == source.pk:
+            raise ValidationError({"to_run": "Choose a different run."})
+        if target.level_id != source.level_id:
+            raise ValidationError({"to_run": "A booking can only move to a run of the same level."})
+        if target.status != RunStatus.PUBLISHED:
+            raise ValidationError({"to_run": "That run is not published."})
+        first_day = _first_day(target)
+        if first_day and now >= first_day.starts_at:
+            raise ValidationError({"to_run": "That run has already started."})
+        if Booking.objects.filter(run=target, participant=booking.participant_id,
+                                  status__in=ACTIVE).exists():
+            raise ValidationError({"to_run": "The participant already has a booking on that run."})
+        if seats_taken(target) >= target.capacity:
+            raise ValidationError({"to_run": "That run is full."})
+        option = _matching_option(booking, target, to_option_id)
+        before = snapshot(booking)
+        credit_notes = _credit_everything(booking, f"Transferred to {target}", now)
+        vat = VatTable.load()
+        price = pricing.booking_price(option.net_amount, vat.rate(option.vat_category, now.date()),
+                                      None)
+        booking.run = target
+        booking.option = option
+        booking.option_name = option.name
+        booking.supervision_hours = option.supervision_hours
+        booking.unit_net = option.net_amount
+        booking.discount_code = None
+        booking.discount_net = Decimal(0)
+        booking.vat_rate, booking.net, booking.vat, booking.gross = (
+            price.rate_percent, price.net, price.vat, price.gross)
+        booking.save()
+        invoice = issue_invoice(booking=booking, now=now)
+        log_action(actor, "bookings.booking.transferred", booking, before=before,
+                   after=snapshot(booking))
+        queue_email(
+            to=_recipients(booking), template="transferred",
+            context={**_context(booking), "from_run": source, "credit_notes": credit_notes,
+                     "invoice": invoice},
+            attachments=[{"kind": "invoice", "id": d.pk} for d in [*credit_notes, invoice]]
+            + [{"kind": "ics", "id": booking.pk}],
+        )
+        offer_free_seats(run=source, now=now)
+        return booking
+
+
+def _matching_option(booking: Booking, target: CourseRun, option_id: int | None) -> PriceOption:
+    options = list(target.options.all())
+    if option_id is not None:
+        chosen = next((o for o in options if o.pk == option_id), None)
+        if chosen is None:
+            raise ValidationError({"to_option": "Choose one of that run's options."})
+        return chosen
+    same = [o for o in options if o.name == booking.option_name] or [
+        o for o in options if o.supervision_hours == booking.supervision_hours]
+    if not same:
+        raise ValidationError({"to_option": "Choose which of that run's options to move to."})
+    return same[0]
+
+
+# --- payments --------------------------------------------------------------------------------
+
+def record_payment(
+    *, booking: Booking, amount: Decimal, received_on: dt.date, method: str, reference: str,
+    actor: User,
+) -> Payment:
+    """Record money received (or a refund paid out, as a negative amount with method refund)."""
+    if not actor.is_coordinator:
+        raise ValidationError("Only the training coordinator records payments.")
+    errors: dict[str, str] = {}
+    if method not in PaymentMethod.values:
+        errors["method"] = "Choose how the money was paid."
+    if amount == 0:
+        errors["amount"] = "Enter an amount that is not zero."
+    elif method == PaymentMethod.REFUND and amount > 0:
+        errors["amount"] = "Enter a refund as a negative amount, like -100.00."
+    elif method != PaymentMethod.REFUND and amount < 0:
+        errors["amount"] = "Enter money received as a positive amount, or choose Refund."
+    if abs(amount) > Decimal("1000000"):
+        errors["amount"] = "That amount is too large."
+    if received_on > timezone.localdate() + dt.timedelta(days=1):
+        errors["received_on"] = "The date received cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        booking = _lock_booking(booking.pk)
+        payment = Payment.objects.create(
+            booking=booking, invoice=booking.invoices.filter(kind=DocumentKind.INVOICE).first(),
+            amount=amount, received_on=received_on, method=method, reference=reference.strip(),
+            recorded_by=actor,
+        )
+        log_action(actor, "bookings.payment.recorded", payment, after=snapshot(payment))
+        return payment
+
+
+# --- emails ----------------------------------------------------------------------------------
+
+def _recipients(booking: Booking) -> list[str]:
+    emails = [booking.participant.email]
+    if booking.invoice_email and booking.invoice_email.lower() != booking.participant.email.lower():
+        emails.append(booking.invoice_email)
+    return emails
+
+
+def _context(booking: Booking) -> dict[str, Any]:
+    return {"booking": booking, "run": booking.run, "participant": booking.participant}
+
+
+def _email_confirmation(booking: Booking, invoice: Invoice) -> None:
+    """To the participant: the confirmation, the invoice and the calendar with the joining link.
+    To the payer, when someone else pays: the invoice."""
+    queue_email(
+        to=[booking.participant.email], template="confirmed",
+        context={**_context(booking), "invoice": invoice},
+        attachments=[{"kind": "invoice", "id": invoice.pk}, {"kind": "ics", "id": booking.pk}],
+    )
+    if booking.invoice_email.lower() != booking.participant.email.lower():
+        queue_email(to=[booking.invoice_email], template="invoice_to_payer",
+                    context={**_context(booking), "invoice": invoice},
+                    attachments=[{"kind": "invoice", "id": invoice.pk}])
