@@ -92,6 +92,11 @@ class Level(models.Model):
     attendance_earns = models.CharField(
         _("attending every day earns"), max_length=200, default="Attendance Confirmation"
     )
+    attendance_minimum_percent = models.PositiveSmallIntegerField(
+        _("share of a day that counts as attending it (%)"), default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Late arrivals, early leavers and Zoom reports are measured against this."),
+    )
     attendance_completion_months = models.PositiveSmallIntegerField(
         _("months allowed to complete the days"), null=True, blank=True,
         help_text=_("With make-up days in later runs, the whole set must fall within this many "
@@ -347,6 +352,10 @@ class CourseRun(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default=UK,
                                  validators=[validate_zone])
     notes = models.TextField(_("notes for participants"), blank=True)
+    trainers = models.ManyToManyField(
+        "accounts.User", verbose_name=_("trainers"), blank=True, related_name="runs_as_trainer",
+        help_text=_("They keep the run's attendance registers."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CourseRunQuerySet.as_manager()
