@@ -86,6 +86,10 @@ class Bench:
                      **{**kwargs, "duration": self.options.warmup, "requests_per_client": None})
         result = run_load(name, server.host, server.port, request, **kwargs)
         self.loads[name] = result
+        if result.errors:
+            print(f"  {result.errors} errors during {name}; the server's log ends:\n"
+                  + "\n".join("    " + line for line in server.tail(25).splitlines()),
+                  file=sys.stderr)
         if result.client_cpu_share > 0.85:
             print(f"  warning: the load generator used {result.client_cpu_share:.0%} of a core "
                   f"during {name}; it may have been the limit", file=sys.stderr)

@@ -49,13 +49,16 @@ class Gunicorn:
             cwd=PROJECT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
+        status = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.tail()}")
-            if self.status(ready_path) == 200:
+            status = self.status(ready_path)
+            if status == 200:
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer {ready_path} within {timeout}s:\n{self.tail()}")
+        raise RuntimeError(f"gunicorn did not answer {ready_path} with 200 within {timeout}s "
+                           f"(last: {status or 'no answer'}):\n{self.tail()}")
 
     def status(self, path: str) -> int | None:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=5)
