@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "trainingdesk.accounts",
     "trainingdesk.catalogue",
     "trainingdesk.bookings",
+    "trainingdesk.attendance",
+    "trainingdesk.certificates",
 ]
 
 MIDDLEWARE = [

@@ -30,7 +30,9 @@ def queue_email(
 
     `template` names `bookings/email/<template>.txt`, whose first line is the subject.
     """
-    text = render_to_string(f"bookings/email/{template}.txt", context).strip()
+    text = render_to_string(
+        f"bookings/email/{template}.txt", {"site_url": settings.SITE_URL, **context}
+    ).strip()
     subject, _, body = text.partition("\n")
     email = OutgoingEmail.objects.create(
         to=to, subject=subject.strip(), body=body.strip() + "\n", attachments=attachments or []

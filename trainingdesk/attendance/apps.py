@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AttendanceConfig(AppConfig):
+    name = "trainingdesk.attendance"
+    verbose_name = "Attendance"
+
+    def ready(self) -> None:
+        from trainingdesk.attendance import documents
+        from trainingdesk.bookings import outbox
+
+        outbox.ATTACHMENT_RENDERERS["confirmation"] = documents.render_confirmation_attachment

@@ -1,0 +1,273 @@
+"""Every change to registers, make-up days and Attendance Confirmations goes through here:
+atomic, checked, audited. A participant's confirmation is issued as soon as their set of days
+is complete, and never twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from trainingdesk.accounts.models import User
+from trainingdesk.attendance import rules
+from trainingdesk.attendance.models import (
+    AttendanceConfirmation,
+    AttendanceMark,
+    ClosedRegister,
+    MakeUpDay,
+    MarkSource,
+    MarkStatus,
+)
+from trainingdesk.audit.log import log_action, snapshot
+from trainingdesk.bookings.models import Booking, BookingStatus
+from trainingdesk.bookings.outbox import queue_email
+from trainingdesk.catalogue.models import CourseRun, RunStatus, TrainingDay
+
+
+def may_keep_register(user: User, run: CourseRun) -> bool:
+    """The run's own trainers and the coordinator keep its registers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_coordinator:
+        return True
+    return run.trainers.filter(pk=user.pk).exists()
+
+
+def _day_has_happened(day: TrainingDay, now: dt.datetime) -> bool:
+    return now.astimezone(ZoneInfo(day.run.time_zone)).date() >= day.date
+
+
+def register_bookings(day: TrainingDay) -> list[Booking]:
+    """Who is on a day's register: confirmed bookings on its run, and those making the day up."""
+    return list(
+        Booking.objects.filter(status=BookingStatus.CONFIRMED)
+        .filter(Q(run_id=day.run_id) | Q(make_up_days__day=day))
+        .distinct()
+        .select_related("participant")
+        .order_by("participant__full_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class MarkInput:
+    booking_id: int
+    status: str
+    minutes_missed: int = 0
+
+
+def _check_register_open(day: TrainingDay, actor: User, reason: str, now: dt.datetime) -> bool:
+    """Refuse a change that may not be made; returns whether the register was closed."""
+    run = day.run
+    if not may_keep_register(actor, run):
+        raise PermissionDenied("Only the run's trainers and the coordinator keep its register.")
+    if run.status == RunStatus.CANCELLED:
+        raise ValidationError("This run is cancelled: its register cannot be marked.")
+    if not _day_has_happened(day, now):
+        raise ValidationError(f"Day {day.number} has not happened yet: it can be marked from "
+                              f"{day.date:%d %B %Y}.")
+    closed = ClosedRegister.objects.filter(day=day).exists()
+    if closed:
+        if not actor.is_coordinator:
+            raise PermissionDenied("This register is closed: only the coordinator can change it.")
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why a closed register is being changed."})
+    return closed
+
+
+def record_marks(
+    *, day: TrainingDay, marks: Iterable[MarkInput], actor: User, reason: str = "",
+    source: str = MarkSource.REGISTER, now: dt.datetime | None = None,
+) -> list[AttendanceMark]:
+    """Record marks for a day, all or nothing, then issue every confirmation they complete."""
+    now = now or timezone.now()
+    marks = list(marks)
+    with transaction.atomic():
+        day = TrainingDay.objects.select_related("run__level").get(pk=day.pk)
+        closed = _check_register_open(day, actor, reason, now)
+        on_register = {b.pk: b for b in register_bookings(day)}
+        existing = {m.booking_id: m for m in AttendanceMark.objects.filter(day=day)}
+        teaching = day.teaching_minutes
+        saved = []
+        for mark in marks:
+            booking = on_register.get(mark.booking_id)
+            if booking is None:
+                raise ValidationError("That person is not booked on this run, so cannot be marked.")
+            if mark.status not in MarkStatus.values:
+                raise ValidationError({"status": "Choose present, late, left early or absent."})
+            missed = mark.minutes_missed if mark.status in (MarkStatus.LATE, MarkStatus.LEFT_EARLY) else 0
+            if missed < 0 or missed > teaching:
+                raise ValidationError({"minutes_missed": f"Minutes missed must be between 0 and {teaching}."})
+            row = existing.get(booking.pk)
+            before = snapshot(row)
+            if row is None:
+                row = AttendanceMark(day=day, booking=booking)
+            elif row.status == mark.status and row.minutes_missed == missed:
+                saved.append(row)
+                continue
+            row.status, row.minutes_missed, row.source = mark.status, missed, source
+            row.recorded_by, row.recorded_at = actor, now
+            row.save()
+            log_action(actor, "attendance.mark.changed" if before else "attendance.mark.recorded",
+                       row, before=before, after=snapshot(row),
+                       reason=reason if closed else "")
+            saved.append(row)
+        issue_confirmations(bookings=[m.booking for m in saved], now=now)
+        return saved
+
+
+def mark_all_present(*, day: TrainingDay, actor: User, now: dt.datetime | None = None) -> int:
+    """Mark everyone on the register who has no mark yet as present."""
+    marked = set(AttendanceMark.objects.filter(day=day).values_list("booking_id", flat=True))
+    todo = [MarkInput(b.pk, MarkStatus.PRESENT) for b in register_bookings(day) if b.pk not in marked]
+    record_marks(day=day, marks=todo, actor=actor, now=now)
+    return len(todo)
+
+
+def close_register(*, day: TrainingDay, actor: User, now: dt.datetime | None = None) -> ClosedRegister:
+    now = now or timezone.now()
+    with transaction.atomic():
+        _check_register_open(day, actor, "closing", now)
+        if ClosedRegister.objects.filter(day=day).exists():
+            raise ValidationError("This register is already closed.")
+        closure = ClosedRegister.objects.create(day=day, closed_by=actor, closed_at=now)
+        log_action(actor, "attendance.register.closed", day)
+        return closure
+
+
+def assign_make_up_day(*, booking: Booking, day: TrainingDay, actor: User,
+                       now: dt.datetime | None = None) -> MakeUpDay:
+    """Let a participant make up a missed day on the same-numbered day of another run of the
+    same level, without a second booking fee."""
+    now = now or timezone.now()
+    if not actor.is_coordinator:
+        raise PermissionDenied("Only the coordinator assigns make-up days.")
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("run").get(pk=booking.pk)
+        day = TrainingDay.objects.select_related("run").get(pk=day.pk)
+        if booking.status != BookingStatus.CONFIRMED:
+            raise ValidationError("Only a confirmed booking can have make-up days.")
+        if day.run_id == booking.run_id:
+            raise ValidationError({"day": "Choose a day of a different run."})
+        if day.run.level_id != booking.run.level_id:
+            raise ValidationError({"day": "A make-up day must be a day of the same level."})
+        if day.run.status != RunStatus.PUBLISHED:
+            raise ValidationError({"day": "That run is not running."})
+        if day.number in _attended_numbers(booking):
+            raise ValidationError({"day": f"Day {day.number} has already been attended."})
+        if MakeUpDay.objects.filter(booking=booking, day__number=day.number).exists():
+            raise ValidationError({"day": f"A make-up for day {day.number} is already assigned."})
+        make_up = MakeUpDay.objects.create(booking=booking, day=day, assigned_by=actor,
+                                           assigned_at=now)
+        log_action(actor, "attendance.make_up_day.assigned", make_up, after=snapshot(make_up))
+        return make_up
+
+
+def _attended_numbers(booking: Booking) -> dict[int, dt.date]:
+    return attended_days([booking])[booking.pk]
+
+
+def attended_days(bookings: list[Booking]) -> dict[int, dict[int, dt.date]]:
+    """For each booking: day number -> date, for the days that count as attended. One query."""
+    result: dict[int, dict[int, dt.date]] = {b.pk: {} for b in bookings}
+    marks = AttendanceMark.objects.filter(booking__in=[b.pk for b in bookings]).select_related(
+        "day__run__level")
+    for mark in marks:
+        level = mark.day.run.level
+        if rules.counts_as_attended(mark.status, mark.minutes_missed,
+                                    teaching_minutes=mark.day.teaching_minutes,
+                                    minimum_percent=level.attendance_minimum_percent):
+            days = result[mark.booking_id]
+            days[mark.day.number] = min(days.get(mark.day.number, mark.day.date), mark.day.date)
+    return result
+
+
+def issue_confirmations(*, bookings: list[Booking], now: dt.datetime | None = None,
+                        notify: bool = True) -> list[AttendanceConfirmation]:
+    """Issue an Attendance Confirmation to each booking whose level's days are now complete and
+    who has none yet. Safe to call again: a booking never gets two (database-enforced)."""
+    now = now or timezone.now()
+    if not bookings:
+        return []
+    ids = [b.pk for b in bookings]
+    already = set(AttendanceConfirmation.objects.filter(booking__in=ids).values_list("booking_id", flat=True))
+    candidates = list(
+        Booking.objects.filter(pk__in=ids, status=BookingStatus.CONFIRMED).exclude(pk__in=already)
+        .select_related("participant", "run__level__programme__provider")
+    )
+    attended = attended_days(candidates)
+    days_by_key = _days_lookup(candidates, attended)
+    issued = []
+    for booking in candidates:
+        level = booking.run.level
+        verdict = rules.completion(attended[booking.pk], days_required=level.days_required,
+                                   within_months=level.attendance_completion_months)
+        if not verdict.complete:
+            continue
+        days = [days_by_key[(booking.pk, n)] for n in range(1, level.days_required + 1)]
+        hours = sum((Decimal(d["hours"]) for d in days), Decimal(0))
+        provider = level.programme.provider
+        try:
+            with transaction.atomic():
+                confirmation = AttendanceConfirmation.objects.create(
+                    booking=booking, participant=booking.participant, level=level,
+                    holder_name=booking.participant.full_name, programme_name=level.programme.name,
+                    level_name=level.name, accreditation=level.accreditation,
+                    provider_name=provider.name, provider_accreditation=provider.accreditation,
+                    days=days, hours_attended=hours,
+                    first_date=min(dt.date.fromisoformat(d["date"]) for d in days),
+                    last_date=max(dt.date.fromisoformat(d["date"]) for d in days),
+                    issued_at=now,
+                )
+        except IntegrityError:
+            continue  # issued meanwhile by another request: never two
+        log_action(None, "attendance.confirmation.issued", confirmation, after=snapshot(confirmation))
+        if notify:
+            queue_email(to=[booking.participant.email], template="confirmation_issued",
+                        context={"confirmation": confirmation, "participant": booking.participant},
+                        attachments=[{"kind": "confirmation", "id": confirmation.pk}])
+        issued.append(confirmation)
+    return issued
+
+
+def _days_lookup(bookings: list[Booking], attended: dict[int, dict[int, dt.date]]
+                 ) -> dict[tuple[int, int], dict[str, str]]:
+    """(booking, day number) -> what the confirmation prints of that day. One query."""
+    marks = AttendanceMark.objects.filter(booking__in=[b.pk for b in bookings]).select_related("day__run")
+    found: dict[tuple[int, int], dict[str, str]] = {}
+    for mark in marks:
+        number = mark.day.number
+        if attended.get(mark.booking_id, {}).get(number) != mark.day.date:
+            continue
+        minutes = max(mark.day.teaching_minutes - mark.minutes_missed, 0)
+        found[(mark.booking_id, number)] = {
+            "number": str(number), "date": mark.day.date.isoformat(), "run": mark.day.run.title,
+            "hours": str((Decimal(minutes) / 60).quantize(Decimal("0.01"))),
+        }
+    return found
+
+
+def revoke_confirmation(*, confirmation: AttendanceConfirmation, reason: str, actor: User,
+                        now: dt.datetime | None = None) -> AttendanceConfirmation:
+    now = now or timezone.now()
+    if not actor.is_coordinator:
+        raise PermissionDenied("Only the coordinator can revoke a confirmation.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the confirmation is revoked."})
+    with transaction.atomic():
+        confirmation = AttendanceConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+        if confirmation.revoked_at:
+            raise ValidationError("This confirmation is already revoked.")
+        before = snapshot(confirmation)
+        confirmation.revoked_at, confirmation.revoked_by = now, actor
+        confirmation.revocation_reason = reason.strip()
+        confirmation.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        log_action(actor, "attendance.confirmation.revoked", confirmation, before=before,
+                   after=snapshot(confirmation), reason=reason)
+        return confirmation
