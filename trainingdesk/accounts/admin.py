@@ -1,0 +1,129 @@
+"""People and organisations in the back office. Roles are Django groups, shown as "roles"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+from trainingdesk.accounts.models import Organisation, ProfessionalRegistration, Role, User
+from trainingdesk.audit.admin_mixins import AuditedAdmin
+from trainingdesk.audit.log import log_action
+
+ROLES_HELP = _("A coordinator can also sign in to the back office. Everyone is a participant.")
+
+
+class PersonCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("Someone already has this email address."))
+        return email
+
+
+class PersonChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            self.fields["groups"].label = _("roles")
+            self.fields["groups"].help_text = ROLES_HELP
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("Someone already has this email address."))
+        return email
+
+
+class ProfessionalRegistrationInline(admin.TabularInline):
+    model = ProfessionalRegistration
+    extra = 0
+    fields = ("body", "body_name", "number")
+
+
+@admin.register(User)
+class PersonAdmin(AuditedAdmin, DjangoUserAdmin):
+    form = PersonChangeForm
+    add_form = PersonCreationForm
+    inlines = (ProfessionalRegistrationInline,)
+    list_display = ("full_name", "email", "organisation_name", "roles", "is_member", "is_staff")
+    list_filter = ("groups", "is_member", "is_staff", "is_active")
+    search_fields = ("full_name", "email", "organisation_name")
+    ordering = ("full_name", "email")
+    filter_horizontal = ("groups",)
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("About them"), {"fields": ("full_name", "job_role", "sector", "organisation_name",
+                                      "country", "time_zone")}),
+        (_("Membership and roles"), {"fields": ("is_member", "groups", "is_active",
+                                                "is_staff")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    superuser_fieldsets = (
+        (_("Superuser only"), {"fields": ("is_superuser", "user_permissions")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",),
+                "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
+    )
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        if obj is None:
+            return self.add_fieldsets
+        # Only a superuser may make a superuser or hand out single permissions; a coordinator
+        # gives people roles.
+        if request.user.is_superuser:
+            return (*self.fieldsets, *self.superuser_fieldsets)
+        return self.fieldsets
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def roles(self, user: User) -> str:
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(g.name, g.name)) for g in user.groups.all()) or "—"
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # As grant_role does: a coordinator signs in to the back office.
+        groups: QuerySet[Group] | None = form.cleaned_data.get("groups")
+        if groups is not None and any(g.name == Role.COORDINATOR for g in groups):
+            obj.is_staff = True
+        super().save_model(request, obj, form, change)
+
+    @transaction.atomic
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        succeeded = (
+            request.method == "POST" and isinstance(response, HttpResponseRedirect)
+            and response.url != request.get_full_path()
+        )
+        if succeeded:
+            user = User.objects.get(pk=id)
+            log_action(request.user, "accounts.user.password_changed", user,
+                       reason="Password set in the back office")
+        return response
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ("name", "invoice_email", "postcode", "requires_purchase_order")
+    list_filter = ("requires_purchase_order",)
+    search_fields = ("name", "invoice_email", "postcode")
