@@ -1,12 +1,65 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from trainingdesk.accounts import views
+from trainingdesk.accounts.forms import ChangePasswordForm, NewPasswordForm, ResetPasswordForm, SignInForm
 
+# Django's own views, with our templates. They live under accounts/ rather than registration/
+# because the admin's registration/ templates come first in INSTALLED_APPS and would win.
 app_name = "accounts"
 urlpatterns = [
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            form_class=SignInForm, template_name="accounts/sign_in.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-up/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(
+            form_class=ChangePasswordForm,
+            template_name="accounts/password_change_form.html",
+            success_url=reverse_lazy("accounts:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=ResetPasswordForm,
+            template_name="accounts/password_reset_form.html",
+            email_template_name="accounts/emails/password_reset.txt",
+            subject_template_name="accounts/emails/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=NewPasswordForm,
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
 ]

@@ -1,12 +1,88 @@
+"""Signing up, the profile page and the lock-out page. Signing in and out and the password pages
+are Django's own views, configured in urls.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+
+from trainingdesk.accounts.forms import ProfileForm, RegistrationFormSet, SignUpForm
+from trainingdesk.accounts.models import User
+from trainingdesk.accounts.services import EmailInUse, register_participant, update_profile
 
 
+def _signed_in_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required has let only signed-in people through
+    return user
+
+
+@sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/signup.html", {})
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = register_participant(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except EmailInUse:
+            form.add_error("email", SignUpForm.email_in_use_message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account has been created. Add your details below."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form})
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html", {})
+    user = _signed_in_user(request)
+    # The forms work on a fresh copy, so that an invalid form never alters request.user.
+    person = User.objects.get(pk=user.pk)
+    form = ProfileForm(request.POST or None, instance=person, prefix="profile")
+    registrations = RegistrationFormSet(request.POST or None, instance=person, prefix="registrations")
+    if request.method == "POST" and form.is_valid() and registrations.is_valid():
+        try:
+            update_profile(
+                actor=user,
+                user=person,
+                details={name: form.cleaned_data[name] for name in form.Meta.fields},
+                registrations=registrations.entries(),
+            )
+        except IntegrityError:
+            # Another save of this profile added the same registration a moment ago.
+            form.add_error(None, _("You already have a registration with that body and number."))
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "registrations": registrations, "person": person},
+    )
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """What django-axes shows after too many failed sign-ins (AXES_LOCKOUT_CALLABLE)."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(
+        request,
+        settings.AXES_LOCKOUT_TEMPLATE,
+        {"cooloff_minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+    )

@@ -1,0 +1,132 @@
+"""Password reset: ask, get an email, follow its link, choose a new password. And change it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+from trainingdesk.accounts.models import User
+
+URL = reverse("accounts:password_reset")
+NEW_PASSWORD = "heron-lantern-quarry-77"
+
+
+def _reset_link() -> str:
+    (message,) = mail.outbox
+    match = re.search(r"https?://testserver(/accounts/password/reset/[^\s]+/)", str(message.body))
+    assert match, message.body
+    return match.group(1)
+
+
+def test_it_emails_a_link_to_an_existing_account(client: Client, participant: User) -> None:
+    response = client.post(URL, {"email": "Pat@Example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    (message,) = mail.outbox
+    assert message.to == ["pat@example.org"]
+    assert message.subject == "Reset your Trainingdesk password"
+    assert "Hello Pat Participant," in message.body
+    assert _reset_link()
+
+
+@pytest.mark.django_db
+def test_it_answers_the_same_whether_or_not_the_email_has_an_account(client: Client) -> None:
+    response = client.post(URL, {"email": "nobody@example.org"}, follow=True)
+    assert response.redirect_chain == [(reverse("accounts:password_reset_done"), 302)]
+    assert "If there is an account with that email address" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_pages_for_a_known_and_an_unknown_email_are_identical(client: Client, participant: User) -> None:
+    known = client.post(URL, {"email": "pat@example.org"}, follow=True)
+    unknown = Client().post(URL, {"email": "nobody@example.org"}, follow=True)
+    assert known.content == unknown.content
+
+
+@pytest.mark.django_db
+def test_it_asks_again_for_an_address_that_is_not_an_email(client: Client) -> None:
+    response = client.post(URL, {"email": "pat-at-example"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="#id_email">' in html
+    assert mail.outbox == []
+
+
+def test_the_link_lets_the_person_choose_a_new_password_and_sign_in_with_it(
+    client: Client, participant: User
+) -> None:
+    client.post(URL, {"email": "pat@example.org"})
+    form_page = client.get(_reset_link(), follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_complete")
+    participant.refresh_from_db()
+    assert participant.check_password(NEW_PASSWORD)
+    signed_in = Client().post(
+        reverse("accounts:login"), {"username": "pat@example.org", "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+
+
+def test_the_new_password_must_pass_the_validators(client: Client, participant: User) -> None:
+    client.post(URL, {"email": "pat@example.org"})
+    set_url = client.get(_reset_link(), follow=True).redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": "password123", "new_password2": "password123"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This password is too common." in html
+    assert '<a href="#id_new_password1">' in html
+    participant.refresh_from_db()
+    assert participant.check_password(PASSWORD)
+
+
+def test_the_link_works_only_once(client: Client, participant: User) -> None:
+    client.post(URL, {"email": "pat@example.org"})
+    link = _reset_link()
+    set_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    again = Client().get(link, follow=True)
+    assert "This link has expired" in again.content.decode()
+
+
+def test_a_made_up_link_is_refused(client: Client, participant: User) -> None:
+    url = reverse("accounts:password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-123"})
+    assert "This link has expired" in client.get(url).content.decode()
+
+
+def test_a_signed_in_person_can_change_their_password(client: Client, participant: User) -> None:
+    client.force_login(participant)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response["Location"] == reverse("accounts:password_change_done")
+    participant.refresh_from_db()
+    assert participant.check_password(NEW_PASSWORD)
+    assert client.get(reverse("accounts:profile")).status_code == 200  # still signed in
+
+
+def test_changing_the_password_needs_the_current_one(client: Client, participant: User) -> None:
+    client.force_login(participant)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "a-guess", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert '<a href="#id_old_password">' in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_changing_the_password_needs_signing_in(client: Client) -> None:
+    response = client.get(reverse("accounts:password_change"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

@@ -1,0 +1,233 @@
+"""Forms for signing up, signing in, resetting a password and editing a profile.
+
+They parse and check input; saving is done by the services in accounts/services.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UsernameField,
+)
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, Sector, User
+from trainingdesk.accounts.services import PROFILE_FIELDS, RegistrationEntry, email_in_use, normalise_email
+from trainingdesk.lib.zones import UK, zone_names
+
+MAX_REGISTRATIONS = 10
+PASSWORD_MISMATCH = _("The passwords do not match. Enter the same password twice.")
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
+    """The name django-axes counts failures against: the email as it is stored, lower-case."""
+    raw = (credentials or {}).get("username")
+    if raw is None:
+        raw = request.POST.get("username", "")
+    return normalise_email(str(raw))
+
+
+def _password_help() -> str:
+    return " ".join(str(text) for text in password_validation.password_validators_help_texts())
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254,
+        help_text=_("You will use this to sign in. We will send booking confirmations here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200,
+        help_text=_("As it should appear on your certificate."),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    password1 = forms.CharField(
+        label=_("Create a password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Confirm your password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = _password_help()
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        if email_in_use(email):
+            raise forms.ValidationError(self.email_in_use_message)
+        return email
+
+    email_in_use_message = _(
+        "An account with this email address already exists. Sign in, or reset your password if "
+        "you have forgotten it."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", PASSWORD_MISMATCH)
+        elif password1:
+            # The similarity check compares the password with the name and email given here.
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, user=candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with an email label. The field stays named `username` for axes."""
+
+    username = UsernameField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email", "spellcheck": "false"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Enter the email address and password of your account."),
+    }
+
+    def clean_username(self) -> str:
+        return normalise_email(self.cleaned_data["username"])
+
+
+class ResetPasswordForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class _NewPasswordMixin:
+    """Plain-text password help (Django's is an HTML list, which our field hint cannot hold), and
+    the validators' message beside the new password, where the person typed it."""
+
+    fields: dict[str, forms.Field]
+
+    def _set_up_new_password_fields(self) -> None:
+        self.fields["new_password1"].help_text = _password_help()
+        self.fields["new_password2"].label = _("Confirm your new password")
+        self.fields["new_password2"].help_text = ""
+
+    def validate_password_for_user(
+        self, user: Any, password_field_name: str = "new_password1"  # noqa: S107 - a field's name
+    ) -> None:
+        super().validate_password_for_user(user, "new_password1")  # type: ignore[misc]
+
+
+class NewPasswordForm(_NewPasswordMixin, SetPasswordForm):
+    """Choosing a new password after following a reset link."""
+
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_up_new_password_fields()
+
+
+class ChangePasswordForm(_NewPasswordMixin, PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": _("Your current password is not right. Enter it again."),
+    }
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Your current password")
+        self._set_up_new_password_fields()
+
+
+class ProfileForm(forms.ModelForm[User]):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Times of training days are shown in UK time and in this zone."),
+    )
+
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+            "job_role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "organisation_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
+        }
+        labels = {"organisation_name": _("Organisation"), "sector": _("Sector you work in")}
+        help_texts = {"full_name": _("As it should appear on your certificate.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        time_zone = self.fields["time_zone"]
+        sector = self.fields["sector"]
+        assert isinstance(time_zone, forms.ChoiceField) and isinstance(sector, forms.ChoiceField)
+        time_zone.choices = [
+            (zone, _("UK time (Europe/London)") if zone == UK else zone.replace("_", " "))
+            for zone in zone_names()
+        ]
+        sector.choices = [("", _("Choose a sector")), *Sector.choices]
+
+
+class RegistrationForm(forms.ModelForm[ProfessionalRegistration]):
+    class Meta:
+        model = ProfessionalRegistration
+        fields = ("body", "body_name", "number")
+        labels = {"body_name": _("Name of the body, if not in the list")}
+        help_texts = {"body_name": ""}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The formset quietly treats an id that is not this person's as a new row; refuse it.
+        chosen = cleaned.get("id")
+        if chosen is not None and chosen.pk != self.instance.pk:
+            raise forms.ValidationError(_("This registration could not be found. Reload the page."))
+        if cleaned.get("body") == ProfessionalBody.OTHER and not cleaned.get("body_name", "").strip():
+            self.add_error("body_name", _("Enter the name of the professional body."))
+        elif cleaned.get("body") and cleaned.get("body") != ProfessionalBody.OTHER:
+            cleaned["body_name"] = ""
+        return cleaned
+
+    def entry(self) -> RegistrationEntry:
+        return RegistrationEntry(
+            id=self.instance.pk,
+            body=self.cleaned_data["body"],
+            body_name=self.cleaned_data.get("body_name", ""),
+            number=self.cleaned_data["number"],
+        )
+
+
+class BaseRegistrationFormSet(BaseInlineFormSet[ProfessionalRegistration, User, RegistrationForm]):
+    def entries(self) -> list[RegistrationEntry]:
+        """The registrations as they should be after saving: kept, changed and new, not removed."""
+        return [
+            form.entry()
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+RegistrationFormSet = cast(type[BaseRegistrationFormSet], inlineformset_factory(
+    User,
+    ProfessionalRegistration,
+    form=RegistrationForm,
+    formset=BaseRegistrationFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_REGISTRATIONS,
+    validate_max=True,
+))
