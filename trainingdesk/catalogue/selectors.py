@@ -7,7 +7,7 @@ Every function fetches what its page shows up front (`select_related` for the on
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from trainingdesk.accounts.models import User
 from trainingdesk.catalogue.models import (
@@ -37,7 +37,7 @@ def listed_runs(*, level: Level | None = None) -> list[CourseRun]:
         CourseRun.objects.published()
         .with_dates()
         .select_related("level", "level__programme")
-        .order_by("level__programme__name", "level__position", "first_date", "id")
+        .order_by("level__programme__name", "level__position", F("first_date"), "id")
     )
     if level is not None:
         runs = runs.filter(level=level)
