@@ -1,0 +1,136 @@
+"""The coordinator's forms: they parse input; the rules are the services' (`bookings.services`),
+whose field-keyed errors come back onto these fields with `add_service_errors`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from trainingdesk.bookings.control_selectors import OWED, PAST, REFUND_DUE, SETTLED, UPCOMING
+from trainingdesk.bookings.models import BookingStatus, Payer, PaymentMethod
+from trainingdesk.catalogue.models import CourseRun, Level, PriceOption, RunStatus
+from trainingdesk.lib.zones import format_short_day
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: at a field when it names one of the form's
+    fields, at the top otherwise."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+class RunFilterForm(forms.Form):
+    when = forms.ChoiceField(
+        label=_("Dates"), required=False,
+        choices=[("", _("All runs")), (UPCOMING, _("Upcoming and running")), (PAST, _("Past"))],
+    )
+    level = forms.ModelChoiceField(label=_("Level"), required=False, empty_label=_("All levels"),
+                                   queryset=Level.objects.select_related("programme"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *RunStatus.choices])
+
+
+class BookingFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *BookingStatus.choices])
+    payer = forms.ChoiceField(
+        label=_("Who pays"), required=False,
+        choices=[("", _("Anyone")), (Payer.SELF, _("The participant")),
+                 (Payer.EMPLOYER, _("An employer"))],
+    )
+    balance = forms.ChoiceField(
+        label=_("Balance"), required=False,
+        choices=[("", _("Any balance")), (OWED, _("Money owed")), (REFUND_DUE, _("Refund due")),
+                 (SETTLED, _("Settled"))],
+    )
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+class CancelBookingForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the booking cancelled?"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the booking's history and written on the credit note."),
+        error_messages={"required": _("Enter the reason for cancelling.")},
+    )
+    full_refund = forms.BooleanField(
+        label=_("Refund in full, whatever the cancellation terms say"), required=False,
+        help_text=_("Otherwise the provider's cancellation terms decide how much is refunded."),
+    )
+
+
+class CancelRunForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the run cancelled?"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone booked or waiting is emailed this reason."),
+        error_messages={"required": _("Enter the reason for cancelling the run.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel the run and every booking on it"),
+        error_messages={"required": _("Tick the box to confirm that the run is cancelled.")},
+    )
+
+
+def _run_label(run: CourseRun) -> str:
+    first: dt.date | None = getattr(run, "first_date", None)
+    when = format_short_day(first) if first else _("no dates yet")
+    free: int = getattr(run, "free_seats", 0)
+    return f"{run.level.name}: {run.title} ({when}), {free} of {run.capacity} places free"
+
+
+class TransferForm(forms.Form):
+    """The lists show only suitable runs (published, same level, not started, a seat free); the
+    service checks again under lock, and its message is the one shown."""
+
+    to_run = forms.ModelChoiceField(
+        label=_("Move to run"), queryset=CourseRun.objects.all(),
+        error_messages={"required": _("Choose the run to move the booking to."),
+                        "invalid_choice": _("Choose a run from the list.")},
+    )
+    to_option = forms.ModelChoiceField(
+        label=_("Option on the new run"), queryset=PriceOption.objects.all(), required=False,
+        empty_label=_("The same option as now"),
+        help_text=_("Leave as it is to keep the option of the same name."),
+        error_messages={"invalid_choice": _("Choose an option from the list.")},
+    )
+
+    def __init__(self, *args: Any, targets: list[CourseRun], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        run_field = self.fields["to_run"]
+        option_field = self.fields["to_option"]
+        assert isinstance(run_field, forms.ModelChoiceField)
+        assert isinstance(option_field, forms.ModelChoiceField)
+        run_field.widget.choices = [("", _("Choose a run")),
+                                    *((r.pk, _run_label(r)) for r in targets)]
+        option_field.widget.choices = [("", _("The same option as now")), *(
+            (f"{r.level.name}: {r.title}", [(o.pk, o.name) for o in r.options.all()])
+            for r in targets
+        )]
+
+
+class PaymentForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Enter the date the money was received."),
+                        "invalid": _("Enter a real date, like 2027-04-01.")},
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (£)"), max_digits=10, decimal_places=2,
+        help_text=_("Part-payments are fine. Enter a refund paid out as a negative amount."),
+        error_messages={"required": _("Enter the amount."),
+                        "invalid": _("Enter an amount in pounds, like 396.00.")},
+    )
+    method = forms.ChoiceField(label=_("How was it paid?"), choices=PaymentMethod.choices)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
+                                help_text=_("The bank's or the payer's reference."))

@@ -1,0 +1,294 @@
+"""The coordinator's control area: runs at a glance, a run's bookings and what can be done with
+them, balances, and exports for the accounts. Coordinators only.
+
+Views parse input, call one service and render; lists come from `control_selectors` in a fixed
+number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from trainingdesk.accounts.models import User
+from trainingdesk.bookings import control_selectors as selectors
+from trainingdesk.bookings import exports, services
+from trainingdesk.bookings.control_forms import (
+    BookingFilterForm,
+    CancelBookingForm,
+    CancelRunForm,
+    PaymentForm,
+    RunFilterForm,
+    TransferForm,
+    add_service_errors,
+)
+from trainingdesk.bookings.models import Booking
+from trainingdesk.catalogue.models import CourseRun
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def coordinator_required(view: View) -> View:
+    """Anonymous visitors are sent to sign in; anyone signed in who is not a coordinator is
+    refused with 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not cast(User, request.user).is_coordinator:
+            raise PermissionDenied("The control area is for the training coordinator.")
+        return view(request, *args, **kwargs)
+
+    return cast(View, wrapped)
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _run(run_id: int) -> CourseRun:
+    run = selectors.run_with_counts(run_id)
+    if run is None:
+        raise Http404("No such run")
+    return run
+
+
+def _booking(reference: str) -> Booking:
+    booking = selectors.booking_for_control(reference)
+    if booking is None:
+        raise Http404("No such booking")
+    return booking
+
+
+def _filters(form: RunFilterForm | BookingFilterForm) -> dict[str, Any]:
+    """The valid filters of a GET form; an invalid value is ignored rather than refused."""
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if value}
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+@require_safe
+@coordinator_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("control:runs")
+
+
+@require_safe
+@coordinator_required
+def runs(request: HttpRequest) -> HttpResponse:
+    data = request.GET if request.GET else {"when": selectors.UPCOMING}
+    form = RunFilterForm(data)
+    chosen = _filters(form)
+    level = chosen.get("level")
+    rows = selectors.runs_overview(
+        today=timezone.localdate(), when=chosen.get("when", ""),
+        level_id=level.pk if level else None, status=chosen.get("status", ""),
+    )
+    return render(request, "bookings/control/runs.html", {"form": form, "runs": rows, "section": "runs"})
+
+
+# --- a run's bookings ------------------------------------------------------------------------
+
+def _booking_filters(request: HttpRequest) -> tuple[BookingFilterForm, dict[str, Any]]:
+    form = BookingFilterForm(request.GET)
+    return form, _filters(form)
+
+
+@require_safe
+@coordinator_required
+def run_bookings(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(run_id)
+    form, chosen = _booking_filters(request)
+    rows = selectors.run_bookings(run=run, **chosen)
+    return render(request, "bookings/control/run_bookings.html", {
+        "run": run, "form": form, "rows": rows, "section": "runs",
+        "query": request.GET.urlencode(),
+    })
+
+
+@require_safe
+@coordinator_required
+def run_bookings_csv(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(run_id)
+    _form, chosen = _booking_filters(request)
+    rows = selectors.run_bookings(run=run, **chosen)
+    return exports.csv_response(f"run-{run.pk}-bookings.csv", exports.BOOKING_HEADER,
+                                exports.booking_rows(rows))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def cancel_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(run_id)
+    form = CancelRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.cancel_run(run=run, actor=_actor(request),
+                                        reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, ngettext(
+                "The run is cancelled. %(count)d booking was cancelled and credited; "
+                "everyone has been emailed.",
+                "The run is cancelled. %(count)d bookings were cancelled and credited; "
+                "everyone has been emailed.", count) % {"count": count})
+            return redirect("control:run_bookings", run_id=run.pk)
+    return render(request, "bookings/control/cancel_run.html", {"run": run, "form": form})
+
+
+# --- one booking's actions -------------------------------------------------------------------
+
+def _back_to_run(booking: Booking) -> HttpResponse:
+    return redirect("control:run_bookings", run_id=booking.run_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def cancel_booking(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _booking(reference)
+    form = CancelBookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_booking(booking=booking, actor=_actor(request),
+                                    reason=form.cleaned_data["reason"],
+                                    full_refund=form.cleaned_data["full_refund"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Booking %(reference)s is cancelled and its invoice "
+                                        "credited.") % {"reference": booking.reference})
+            return _back_to_run(booking)
+    return render(request, "bookings/control/cancel_booking.html",
+                  {"booking": booking, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def transfer_booking(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _booking(reference)
+    targets = selectors.transfer_targets(booking, today=timezone.localdate())
+    form = TransferForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        option = form.cleaned_data["to_option"]
+        try:
+            moved = services.transfer_booking(
+                booking=booking, to_run=form.cleaned_data["to_run"],
+                to_option_id=option.pk if option else None, actor=_actor(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Booking %(reference)s has moved to %(run)s. Its invoice "
+                                        "was credited and a new one issued; its payments moved "
+                                        "with it.") % {"reference": moved.reference,
+                                                       "run": moved.run})
+            return _back_to_run(moved)
+    return render(request, "bookings/control/transfer_booking.html",
+                  {"booking": booking, "form": form, "targets": targets})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def record_payment(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _booking(reference)
+    form = PaymentForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = services.record_payment(
+                booking=booking, amount=data["amount"], received_on=data["received_on"],
+                method=data["method"], reference=data["reference"], actor=_actor(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Payment of £%(amount)s recorded for booking "
+                                        "%(reference)s.") % {"amount": f"{payment.amount:,.2f}",
+                                                             "reference": booking.reference})
+            return _back_to_run(booking)
+    return render(request, "bookings/control/record_payment.html",
+                  {"booking": booking, "form": form})
+
+
+# --- balances --------------------------------------------------------------------------------
+
+@require_safe
+@coordinator_required
+def outstanding(request: HttpRequest) -> HttpResponse:
+    return render(request, "bookings/control/balances.html",
+                  {"balances": selectors.balances(), "section": "balances"})
+
+
+@require_safe
+@coordinator_required
+def outstanding_csv(request: HttpRequest) -> HttpResponse:
+    return exports.csv_response("balances.csv", exports.BALANCE_HEADER,
+                                exports.balance_rows(selectors.outstanding_bookings()))
+
+
+# --- exports for the accounts ----------------------------------------------------------------
+
+class BadDates(ValueError):
+    pass
+
+
+def _date_param(request: HttpRequest, name: str) -> dt.date | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise BadDates(
+            f"The '{name}' date must be written YYYY-MM-DD, like 2027-04-01; got {raw[:20]!r}."
+        ) from None
+
+
+def _date_range(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
+    start, end = _date_param(request, "from"), _date_param(request, "to")
+    if start and end and start > end:
+        raise BadDates("The 'from' date must not be after the 'to' date.")
+    return start, end
+
+
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@coordinator_required
+def invoices_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        start, end = _date_range(request)
+    except BadDates as error:
+        return _bad_request(str(error))
+    invoices = exports.invoices_for_export(start=start, end=end)
+    return exports.csv_response("invoices.csv", exports.INVOICE_HEADER,
+                                exports.invoices_rows(invoices))
+
+
+@require_safe
+@coordinator_required
+def payments_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        start, end = _date_range(request)
+    except BadDates as error:
+        return _bad_request(str(error))
+    payments = exports.payments_for_export(start=start, end=end)
+    return exports.csv_response("payments.csv", exports.PAYMENT_HEADER,
+                                exports.payments_rows(payments))
