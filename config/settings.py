@@ -115,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "SQLITE_TEST_NAME", str(Path(tempfile.gettempdir()) / f"trainingdesk-test-{os.getpid()}.sqlite3")
         )
     }
+elif env_str("PG_TEST_NAME", ""):
+    # A test database of its own, so two test runs on one PostgreSQL server do not clash.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("PG_TEST_NAME", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and log-in --------------------------------------------------------------------
