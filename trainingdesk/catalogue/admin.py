@@ -45,7 +45,6 @@ from trainingdesk.catalogue.models import (
 )
 from trainingdesk.lib.zones import format_day, format_short_day
 
-
 HTTPS_LINKS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.URLField: {"widget": widgets.AdminURLFieldWidget, "assume_scheme": "https"},
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from trainingdesk.accounts.models import User
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay
 from trainingdesk.catalogue.rules import DayPlan, schedule_problems
+from trainingdesk.lib.zones import aware
 
 
 def day_plans(days: list[TrainingDay]) -> list[DayPlan]:
@@ -19,6 +21,13 @@ def day_plans(days: list[TrainingDay]) -> list[DayPlan]:
                 arrival=d.arrival_time, break_minutes=d.break_minutes)
         for d in days
     ]
+
+
+def _shift_wall_clock(moment: dt.datetime, shift: dt.timedelta, zone: str) -> dt.datetime:
+    """The same time of day in the run's zone, `shift` later: "5pm the Tuesday before" stays
+    5pm whether or not summer time began in between."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return aware(local.date() + shift, local.time(), zone)
 
 
 @transaction.atomic
@@ -40,8 +49,8 @@ def copy_run(
     copy.status = RunStatus.DRAFT
     copy.joining_link = ""
     if copy.booking_opens_at:
-        copy.booking_opens_at += shift
-    copy.booking_closes_at += shift
+        copy.booking_opens_at = _shift_wall_clock(copy.booking_opens_at, shift, run.time_zone)
+    copy.booking_closes_at = _shift_wall_clock(copy.booking_closes_at, shift, run.time_zone)
     copy.save()
     TrainingDay.objects.bulk_create(
         TrainingDay(
