@@ -12,6 +12,7 @@ urlpatterns = [
     path("back-office/", admin.site.urls),
     path("accounts/", include("trainingdesk.accounts.urls")),
     path("control/", include("trainingdesk.bookings.control_urls")),
+    path("attendance/", include("trainingdesk.attendance.urls")),
     path("", include("trainingdesk.certificates.urls")),
     path("", include("trainingdesk.bookings.urls")),
     path("", include("trainingdesk.catalogue.urls")),
