@@ -68,6 +68,7 @@ class Bench:
     env: dict[str, str]
     seeded: Seeded
     loads: dict[str, LoadResult] = field(default_factory=dict)
+    load_average: dict[str, float] = field(default_factory=dict)  # 1-minute, before each load
     _server: Gunicorn | None = None
 
     def server(self) -> Gunicorn:
@@ -84,6 +85,10 @@ class Bench:
         if self.options.warmup > 0:
             run_load(f"{name} warm-up", server.host, server.port, request,
                      **{**kwargs, "duration": self.options.warmup, "requests_per_client": None})
+        self.load_average[name] = os.getloadavg()[0]  # a busy machine makes every number low
+        if self.load_average[name] > (os.cpu_count() or 1) / 2:
+            print(f"  warning: the machine is busy before {name} (load average "
+                  f"{self.load_average[name]:.1f} on {os.cpu_count()} cores)", file=sys.stderr)
         result = run_load(name, server.host, server.port, request, **kwargs)
         self.loads[name] = result
         if result.errors:
@@ -109,6 +114,7 @@ class Bench:
                 "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
                 "failures": result.failures,
                 "client_cpu_share": round(result.client_cpu_share, 2),
+                "load_average_before": round(self.load_average.get(result.name, 0.0), 2),
             }
         return context | extra
 
