@@ -114,8 +114,9 @@ class Bench:
                 "statuses": {str(k): v for k, v in sorted(result.statuses.items())},
                 "failures": result.failures,
                 "client_cpu_share": round(result.client_cpu_share, 2),
-                "load_average_before": round(self.load_average.get(result.name, 0.0), 2),
             }
+            if result.name in self.load_average:
+                context["load_average_before"] = round(self.load_average[result.name], 2)
         return context | extra
 
     def close(self) -> None:
