@@ -1,0 +1,75 @@
+"""What the participant's pages read: bookings with their run, days, documents, balance and
+place in line, in a fixed number of queries however many bookings there are."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from trainingdesk.accounts.models import User
+from trainingdesk.bookings.models import Booking, BookingStatus, Invoice
+from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay
+
+
+def _waitlist_position() -> Subquery:
+    """How many people are waiting on the same run up to and including this booking, in the
+    waitlist's order (joined first, then id): this booking's number in line."""
+    ahead = (
+        Booking.objects.filter(run=OuterRef("run"), status=BookingStatus.WAITLISTED)
+        .filter(Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                | Q(waitlisted_at=OuterRef("waitlisted_at"), id__lte=OuterRef("id")))
+        .order_by().values("run").annotate(n=Count("id")).values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def _for_pages() -> QuerySet[Booking]:
+    return (
+        Booking.objects.with_balance()
+        .annotate(waitlist_position=_waitlist_position())
+        .select_related("run__level__programme__provider", "participant")
+        .prefetch_related(
+            Prefetch("run__days", queryset=TrainingDay.objects.order_by("number")),
+            Prefetch("invoices", queryset=Invoice.objects.select_related("credits")
+                     .order_by("issued_at", "id")),
+        )
+    )
+
+
+def bookings_for_participant(*, participant: User) -> list[Booking]:
+    """Every booking of one person, newest first: four queries."""
+    return list(_for_pages().for_participant(participant).order_by("-created_at", "-id"))
+
+
+def booking_for_page(*, reference: str) -> Booking | None:
+    """One booking as its page shows it, or None. Who may see it is the view's to decide."""
+    return _for_pages().filter(reference=reference).first()
+
+
+def waitlist_position(*, booking: Booking) -> int | None:
+    """This booking's number in line, or None when it is not waiting."""
+    if booking.status != BookingStatus.WAITLISTED:
+        return None
+    return _for_pages().filter(pk=booking.pk).values_list("waitlist_position", flat=True).first()
+
+
+def run_for_booking(*, run_id: int, viewer: User) -> CourseRun | None:
+    """A run as the booking page shows it, with its level, provider, days and options; drafts
+    only to staff, as on the run's public page."""
+    runs = CourseRun.objects.select_related("level__programme__provider").prefetch_related(
+        Prefetch("days", queryset=TrainingDay.objects.order_by("number")),
+        Prefetch("options", queryset=PriceOption.objects.order_by("position", "id")),
+    )
+    if not viewer.is_staff:
+        runs = runs.exclude(status=RunStatus.DRAFT)
+    return runs.filter(pk=run_id).first()
+
+
+def active_booking_on(*, run: CourseRun, participant: User) -> Booking | None:
+    return run.bookings.active().filter(participant=participant).first()
+
+
+def invoice_for_download(*, number: str) -> Invoice | None:
+    return (
+        Invoice.objects.select_related("booking", "credits")
+        .prefetch_related("lines").filter(number=number).first()
+    )
