@@ -219,6 +219,7 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+ZOOM_REPORT_MAX_BYTES = env_int("ZOOM_REPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)  # Zoom report upload
 
 LOGGING = {
     "version": 1,
