@@ -52,3 +52,12 @@ def in_zone(moment: dt.datetime | None, zone: str) -> dt.datetime | None:
 @register.filter
 def zone_name(zone: str, at: dt.datetime | None = None) -> str:
     return zone_label(zone, at or dt.datetime.now(dt.UTC))
+
+
+@register.filter
+def iso_day(value: str) -> str:
+    """'2022-06-21' (as stored in an issued document) -> 'Tuesday 21 June 2022'."""
+    try:
+        return format_day(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from tests.attendance.conftest import (  # noqa: F401 - fixtures shared with attendance tests
+    AFTER_THE_LAST_DAY,
+    _outbox_sends_in_the_test_thread,
+    booked,
+    foundation_run,
+    option,
+)
+from trainingdesk.attendance.models import AttendanceConfirmation, MarkStatus
+from trainingdesk.attendance.services import MarkInput, record_marks
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def confirmation(foundation_run, option, trainer, participant) -> AttendanceConfirmation:  # noqa: F811
+    booking = booked(foundation_run, option, participant)
+    for day in foundation_run.days.order_by("number"):
+        record_marks(day=day, marks=[MarkInput(booking.pk, MarkStatus.PRESENT)], actor=trainer,
+                     now=AFTER_THE_LAST_DAY)
+    return AttendanceConfirmation.objects.get(booking=booking)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.test import override_settings
+from django.urls import reverse
+
+from trainingdesk.attendance.services import revoke_confirmation
+
+
+def test_anyone_can_see_who_holds_a_confirmation_and_that_it_is_valid(client, confirmation):
+    response = client.get(reverse("certificates:verify", args=[confirmation.code]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Pat Participant" in page
+    assert "Attendance Confirmation: Foundation Level (NVRA Level 1)" in page
+    assert "Tuesday 21 June 2022" in page and "Thursday 15 September 2022" in page
+    assert "Valid." in page
+
+
+def test_the_page_shows_nothing_else_about_the_person(client, confirmation):
+    page = client.get(reverse("certificates:verify", args=[confirmation.code])).content.decode()
+    assert "pat@example.org" not in page
+    assert confirmation.booking.reference not in page
+
+
+def test_a_revoked_confirmation_says_so(client, confirmation, coordinator):
+    revoke_confirmation(confirmation=confirmation, reason="Issued in error", actor=coordinator)
+    page = client.get(reverse("certificates:verify", args=[confirmation.code])).content.decode()
+    assert "Revoked." in page
+    assert "Valid." not in page
+    assert "Issued in error" not in page
+
+
+def test_an_unknown_code_says_only_not_found(client, confirmation):
+    response = client.get(reverse("certificates:verify", args=["ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"]))
+    assert response.status_code == 404
+    assert "No document has that code" in response.content.decode()
+    assert "Pat Participant" not in response.content.decode()
+
+
+def test_a_code_typed_in_lower_case_with_spaces_is_found(client, confirmation):
+    typed = confirmation.code.lower().replace("-", " ")
+    response = client.get(reverse("certificates:verify_form"), {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("certificates:verify", args=[confirmation.code])
+
+
+def test_a_code_that_cannot_be_one_gets_a_message_at_the_field(client, db):
+    response = client.get(reverse("certificates:verify_form"), {"code": "not-a-code"})
+    assert response.status_code == 200
+    assert "Enter the code as printed" in response.content.decode()
+
+
+@override_settings(VERIFY_RATE_LIMIT_PER_MINUTE=5)
+def test_checking_too_many_codes_in_a_minute_is_refused(client, confirmation):
+    url = reverse("certificates:verify", args=["ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"])
+    statuses = [client.get(url).status_code for _ in range(6)]
+    assert statuses == [404] * 5 + [429]
+    assert client.get(reverse("certificates:verify", args=[confirmation.code])).status_code == 429
+
+
+def test_codes_have_at_least_80_bits_of_randomness(confirmation):
+    from trainingdesk.attendance.models import new_verification_code
+    from trainingdesk.certificates.selectors import CODE_ALPHABET
+
+    code = new_verification_code().replace("-", "")
+    assert len(code) * (len(CODE_ALPHABET).bit_length() - 1) >= 80
+    assert len({new_verification_code() for _ in range(1000)}) == 1000
