@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "trainingdesk.bookings",
     "trainingdesk.attendance",
     "trainingdesk.certificates",
+    "trainingdesk.demo",
 ]
 
 MIDDLEWARE = [

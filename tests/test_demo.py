@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.management import call_command
+
+from trainingdesk.attendance.models import AttendanceConfirmation
+from trainingdesk.bookings.models import Booking, Invoice
+from trainingdesk.catalogue.models import CourseRun, RunStatus
+
+
+def test_load_demo_loads_the_brochures_summer_2022_run_exactly(db, capsys):
+    call_command("load_demo")
+    summer = CourseRun.objects.get(title="Summer 2022")
+    days = list(summer.days.order_by("number"))
+    assert [d.date for d in days] == [dt.date(2022, 6, 21), dt.date(2022, 6, 22),
+                                      dt.date(2022, 6, 23), dt.date(2022, 9, 15)]
+    assert {(d.arrival_time, d.start_time, d.finish_time, d.break_minutes) for d in days} == {
+        (dt.time(9), dt.time(9, 30), dt.time(16, 30), 60)}
+    assert summer.where == "Online via Zoom"
+    assert sorted(o.net_amount for o in summer.options.all()) == [Decimal("500.00"), Decimal("660.00")]
+    assert summer.level.accreditation == "NVRA Level 1" and summer.level.days_required == 4
+    advanced = summer.level.leads_to.get()
+    assert (advanced.accreditation, advanced.days_required, advanced.prerequisite_within_months) == (
+        "NVRA Level 2", 6, 24)
+    upcoming = CourseRun.objects.filter(status=RunStatus.PUBLISHED).exclude(pk=summer.pk)
+    assert upcoming.count() == 3
+    assert "coordinator@example.org" in capsys.readouterr().out
+
+
+def test_the_demo_has_a_booked_participant_and_one_with_a_confirmation(db):
+    call_command("load_demo")
+    summer = CourseRun.objects.get(title="Summer 2022")
+    assert Booking.objects.filter(run=summer).count() == 2
+    invoice = Invoice.objects.get(booking__participant__email="participant@example.org")
+    assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (
+        Decimal("660.00"), Decimal("132.00"), Decimal("792.00"))
+    assert AttendanceConfirmation.objects.get().holder_name == "Sam Okafor"
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    call_command("load_demo")
+    counts = (CourseRun.objects.count(), Booking.objects.count(), Invoice.objects.count())
+    call_command("load_demo")
+    assert (CourseRun.objects.count(), Booking.objects.count(), Invoice.objects.count()) == counts

@@ -1,0 +1,25 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from trainingdesk.catalogue import demo
+from trainingdesk.demo.data import SECOND_PARTICIPANT_EMAIL, load
+
+
+class Command(BaseCommand):
+    help = "Load the brochure's NVR Certificate Course, its Summer 2022 run, upcoming runs and people."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        loaded = load()
+        self.stdout.write(self.style.SUCCESS(
+            f"Loaded {loaded.programme.name}: {loaded.summer_2022} and "
+            f"{len(loaded.upcoming)} upcoming runs."
+        ))
+        self.stdout.write(
+            "\n  Coordinator login:  http://127.0.0.1:8000/accounts/sign-in/\n"
+            f"    email:    {demo.COORDINATOR_EMAIL}\n"
+            f"    password: {demo.COORDINATOR_PASSWORD}\n"
+            f"  Trainer:      {demo.TRAINER_EMAIL} / {demo.DEMO_PASSWORD}\n"
+            f"  Participants: {demo.PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (booked on Summer 2022)\n"
+            f"                {SECOND_PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (attended all four days)\n"
+        )
