@@ -7,10 +7,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 
-from trainingdesk.bookings.models import BookingStatus, OutgoingEmail
-from trainingdesk.bookings.services import book, cancel_booking
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import UserFactory
+from trainingdesk.bookings.models import BookingStatus, OutgoingEmail
+from trainingdesk.bookings.services import book, cancel_booking
 
 
 @override_settings(OUTBOX_DELIVER_ON_COMMIT=False)
