@@ -265,3 +265,13 @@ def test_update_profile_swaps_two_numbers_without_tripping_the_unique_constraint
         RegistrationEntry(id=second.pk, body="HCPC", number="A"),
     ])
     assert sorted(participant.registrations.values_list("number", flat=True)) == ["A", "B"]
+
+
+def test_the_empty_row_left_blank_adds_nothing(client: Client, participant: User) -> None:
+    client.force_login(participant)
+    blank_row = {"body": "", "number": "", "body_name": ""}
+    response = client.post(URL, _data([blank_row], job_role="Social worker"))
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.job_role == "Social worker"
+    assert not participant.registrations.exists()

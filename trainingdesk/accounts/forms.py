@@ -190,6 +190,12 @@ class RegistrationForm(forms.ModelForm[ProfessionalRegistration]):
         labels = {"body_name": _("Name of the body, if not in the list")}
         help_texts = {"body_name": ""}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        assert isinstance(body, forms.ChoiceField)
+        body.choices = [("", _("Choose a body")), *ProfessionalBody.choices]
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         # The formset quietly treats an id that is not this person's as a new row; refuse it.
