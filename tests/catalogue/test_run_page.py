@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from tests.factories import CourseRunFactory, UserFactory, VatRateFactory
 from trainingdesk.accounts.models import User
+from trainingdesk.catalogue import views
 from trainingdesk.catalogue.demo import Demo
 from trainingdesk.catalogue.models import (
     Audience,
@@ -90,6 +91,16 @@ def test_a_tz_cookie_gives_an_anonymous_viewer_their_own_times(
            "start, finish 11:30am" in html
 
 
+def test_a_viewer_on_utc_sees_their_own_times_only_on_days_their_clock_differs(
+    client: Client, brochure: Demo
+) -> None:
+    client.cookies["tz"] = "UTC"
+    html = page(client, brochure.upcoming[0])  # days 1-3 in January (GMT), day 4 in April (BST)
+    assert html.count("In your time zone") == 1
+    assert "In your time zone, UTC: Thursday 22 April 2027, 8am for 8:30am start, finish " \
+           "3:30pm" in html
+
+
 def test_an_invalid_tz_cookie_is_ignored(client: Client, brochure: Demo) -> None:
     client.cookies["tz"] = "<script>Mars/Olympus"
     html = page(client, brochure.summer_2022)
@@ -159,13 +170,31 @@ def test_a_cancelled_run_says_so_and_cannot_be_booked(client: Client, brochure: 
     assert "Book a place" not in html
 
 
-def test_an_open_run_says_how_to_book_without_a_dead_button(client: Client, brochure: Demo) -> None:
-    html = page(client, brochure.upcoming[0])
-    assert 'id="book"' in html
-    assert "Book a place" in html
+def _book_section(html: str) -> str:
+    return html.split('id="book"')[1].split("</section>")[0]
+
+
+def test_an_open_run_links_to_its_booking_page(client: Client, brochure: Demo) -> None:
+    run = brochure.upcoming[0]
+    html = page(client, run)
     assert 'href="#book"' in html
-    assert "mailto:training@example.org" in html
-    assert "<button" not in html.split('id="book"')[1].split("</section>")[0]
+    section = _book_section(html)
+    assert f'<a class="button" href="{reverse("bookings:book", kwargs={"run_id": run.pk})}">' \
+           "Book a place</a>" in section
+    assert "<button" not in section
+
+
+def test_without_a_booking_page_an_open_run_says_whom_to_email_and_shows_no_button(
+    client: Client, brochure: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_bookings(name: str, **kwargs: object) -> str:
+        raise NoReverseMatch(name)
+
+    monkeypatch.setattr(views, "reverse", no_bookings)
+    section = _book_section(page(client, brochure.upcoming[0]))
+    assert "Book a place" in section
+    assert "mailto:training@example.org" in section
+    assert 'class="button"' not in section and "<button" not in section
 
 
 def test_it_states_who_should_attend_and_what_attending_earns(

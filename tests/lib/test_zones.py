@@ -10,6 +10,7 @@ from trainingdesk.lib.zones import (
     format_schedule,
     join_with_and,
     shows_other_times,
+    zone_label,
 )
 
 SUMMER = (dt.date(2022, 6, 21), dt.date(2022, 6, 22), dt.date(2022, 6, 23), dt.date(2022, 9, 15))
@@ -82,3 +83,11 @@ def test_a_zone_that_matches_in_summer_may_differ_in_winter() -> None:
     winter = [dt.datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo(UK))]
     assert not shows_other_times(winter, "Europe/Lisbon")
     assert shows_other_times(winter, "Europe/Paris")
+
+
+def test_a_zone_is_labelled_with_its_abbreviation_once() -> None:
+    summer = dt.datetime(2022, 6, 21, 8, 30, tzinfo=dt.UTC)
+    assert zone_label(UK, summer) == "UK time (BST)"
+    assert zone_label("Asia/Tokyo", summer) == "Asia/Tokyo (JST)"
+    assert zone_label("UTC", summer) == "UTC"
+    assert zone_label("America/Sao_Paulo", summer) == "America/Sao Paulo"  # "-03" is no name

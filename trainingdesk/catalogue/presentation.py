@@ -172,21 +172,18 @@ def group_by_programme(levels: list[Level], upcoming: list[RunSummary]) -> list[
 
 
 def day_rows(run: CourseRun, viewer_zone: str | None) -> list[DayRow]:
-    """Each day in the run's zone, and in the viewer's when their clock reads differently."""
-    days = _days(run)
-    local_zone = viewer_zone if shows_other_times(
-        [m for d in days for m in (d.starts_at, d.finishes_at)], viewer_zone
-    ) else None
+    """Each day in the run's zone, and in the viewer's on the days their clock reads differently
+    (a viewer on UTC reads UK time in winter but not in summer)."""
     rows = []
-    for day in days:
+    for day in run.days.all():  # prefetched by the selector
         starts, finishes, arrives = day.starts_at, day.finishes_at, day.arrives_at
         local = None
-        if local_zone:
+        if viewer_zone and shows_other_times([starts, finishes], viewer_zone):
             local = LocalTimes(
-                zone=zone_label(local_zone, starts),
-                date=format_day(starts.astimezone(ZoneInfo(local_zone)).date()),
+                zone=zone_label(viewer_zone, starts),
+                date=format_day(starts.astimezone(ZoneInfo(viewer_zone)).date()),
                 times=format_schedule(
-                    starts=starts, finishes=finishes, arrives=arrives, zone=local_zone
+                    starts=starts, finishes=finishes, arrives=arrives, zone=viewer_zone
                 ),
             )
         rows.append(DayRow(

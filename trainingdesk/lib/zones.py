@@ -57,7 +57,9 @@ def zone_label(name: str, at: datetime) -> str:
     """'UK time (BST)' or 'Asia/Tokyo (JST)': the zone's name and its abbreviation then."""
     abbreviation = at.astimezone(ZoneInfo(name)).tzname() or ""
     place = "UK time" if name == UK else name.replace("_", " ")
-    return f"{place} ({abbreviation})" if abbreviation and not abbreviation.startswith(("+", "-")) else place
+    if not abbreviation or abbreviation == place or abbreviation.startswith(("+", "-")):
+        return place
+    return f"{place} ({abbreviation})"
 
 
 def format_date_set(dates: Iterable[date]) -> str:
