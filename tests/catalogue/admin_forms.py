@@ -24,6 +24,16 @@ def _split(value: dt.datetime | None) -> tuple[str, str]:
     return local.date().isoformat(), local.strftime("%H:%M")
 
 
+def new_run_fields(level_id: int, status: str = "draft") -> dict[str, Any]:
+    return {
+        "level": level_id, "title": "Summer 2027", "status": status, "delivery": "online",
+        "platform": "Zoom", "joining_link": "", "venue_name": "", "venue_address": "",
+        "time_zone": "Europe/London", "capacity": 24,
+        "booking_opens_at_0": "2027-03-01", "booking_opens_at_1": "09:00",
+        "booking_closes_at_0": "2027-06-14", "booking_closes_at_1": "17:00", "notes": "",
+    }
+
+
 def run_fields(run: CourseRun) -> dict[str, Any]:
     opens, closes = _split(run.booking_opens_at), _split(run.booking_closes_at)
     return {

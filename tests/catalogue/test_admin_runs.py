@@ -16,6 +16,7 @@ from tests.catalogue.admin_forms import (
     change_url,
     day_row,
     new_day,
+    new_run_fields,
     run_post,
 )
 from tests.factories import CourseRunFactory, LevelFactory
@@ -53,16 +54,6 @@ def day_errors(response: Any, index: int) -> dict[str, list[str]]:
 
 def days_non_form_errors(response: Any) -> list[str]:
     return list(response.context_data["inline_admin_formsets"][0].formset.non_form_errors())
-
-
-def new_run_fields(level_id: int, status: str = RunStatus.DRAFT) -> dict[str, Any]:
-    return {
-        "level": level_id, "title": "Summer 2027", "status": status, "delivery": "online",
-        "platform": "Zoom", "joining_link": "", "venue_name": "", "venue_address": "",
-        "time_zone": "Europe/London", "capacity": 24,
-        "booking_opens_at_0": "2027-03-01", "booking_opens_at_1": "09:00",
-        "booking_closes_at_0": "2027-06-14", "booking_closes_at_1": "17:00", "notes": "",
-    }
 
 
 JUNE_2027 = [dt.date(2027, 6, 22), dt.date(2027, 6, 23), dt.date(2027, 6, 24)]

@@ -68,10 +68,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         changed = set(entry.changed_fields())
         rows = format_html_join(
             "\n",
-            '<tr{}><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
-                (format_html(' class="audit-changed"') if name in changed else "",
-                 name, _shown(before.get(name)) if before else "—",
+                (name, _shown(before.get(name)) if before else "—",
                  _shown(after.get(name)) if after else "—",
                  format_html("<strong>{}</strong>", _("changed")) if name in changed else "")
                 for name in sorted(set(before) | set(after))
@@ -80,7 +79,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return format_html(
             '<table class="audit-values"><caption>{}</caption><thead><tr><th scope="col">{}</th>'
             '<th scope="col">{}</th><th scope="col">{}</th>'
-            '<th scope="col"><span class="visually-hidden">{}</span></th>'
+            '<th scope="col">{}</th>'
             "</tr></thead><tbody>{}</tbody></table>",
             _("Values before and after this change"), _("field"), _("before"), _("after"),
             _("changed?"), rows,

@@ -52,7 +52,9 @@ class AuditedAdmin(admin.ModelAdmin):
             if stored is not None:
                 before = {**(snapshot(stored) or {}), **_many_to_many(stored, m2m)}
         super().save_model(request, obj, form, change)
-        after = {**(snapshot(obj) or {}), **_many_to_many(obj, m2m, form)}
+        # Read back, so that "after" holds what the database stores ("500.00", not "500").
+        saved = type(obj)._default_manager.get(pk=obj.pk)
+        after = {**(snapshot(saved) or {}), **_many_to_many(obj, m2m, form)}
         if change and before == after:
             return
         log_action(request.user, action_name(obj, "changed" if change else "added"), obj,
@@ -79,13 +81,23 @@ class AuditedAdmin(admin.ModelAdmin):
             if row is not None:
                 log_action(request.user, action_name(row, "deleted"), row, before=snapshot(row))
         super().save_formset(request, form, formset, change)
+        # Read back, so that "after" holds what the database stores ("500.00", not "500").
+        saved = self._saved_rows(formset)
         for obj, _fields in formset.changed_objects:
-            before, after = snapshot(stored.get(obj.pk)), snapshot(obj)
+            before, after = snapshot(stored.get(obj.pk)), snapshot(saved.get(obj.pk))
             if before != after:
                 log_action(request.user, action_name(obj, "changed"), obj, before=before,
                            after=after)
         for obj in formset.new_objects:
-            log_action(request.user, action_name(obj, "added"), obj, after=snapshot(obj))
+            log_action(request.user, action_name(obj, "added"), obj,
+                       after=snapshot(saved.get(obj.pk)))
+
+    @staticmethod
+    def _saved_rows(formset: BaseModelFormSet[Any, Any]) -> dict[Any, models.Model]:
+        pks = [o.pk for o, _ in formset.changed_objects] + [o.pk for o in formset.new_objects]
+        if not pks or formset.model is None:
+            return {}
+        return formset.model._default_manager.in_bulk(pks)
 
     @staticmethod
     def _stored_rows(formset: BaseModelFormSet[Any, Any]) -> dict[Any, models.Model]:
