@@ -61,23 +61,47 @@ class ZoomVerdict:
     minutes_missed: int
 
 
+def _minutes_within(sessions: list[ZoomSession], starts_at: dt.datetime,
+                    finishes_at: dt.datetime) -> int:
+    """Minutes connected between the start and the finish, time on two devices at once
+    counted once."""
+    total = dt.timedelta(0)
+    reached = starts_at
+    for session in sessions:  # sorted by joining time
+        begin = max(session.joined_at, reached)
+        end = min(session.left_at, finishes_at)
+        if end > begin:
+            total += end - begin
+            reached = end
+    return int(total.total_seconds() // 60)
+
+
 def zoom_verdict(
     sessions: Iterable[ZoomSession], *, starts_at: dt.datetime, finishes_at: dt.datetime,
     break_minutes: int, minimum_percent: int,
 ) -> ZoomVerdict:
     """A person's day from their rows in a Zoom participant report (one row per time they
-    joined). Their minutes are summed, capped at the day's teaching minutes; below the minimum
+    joined). Only time between the start and the finish counts (joining at 9am for a 9.30am
+    start adds nothing; two devices at once count once), capped at the day's teaching minutes.
+    The minutes missed are at least those before the first join and after the last leave
+    (staying on through lunch does not make up for leaving an hour early). Below the minimum
     share of the day they are absent; otherwise late or left early by their first join and
     last leave, with the minutes missed; else present."""
     sessions = sorted(sessions, key=lambda s: s.joined_at)
     teaching = max(int((finishes_at - starts_at).total_seconds() // 60) - break_minutes, 1)
-    attended = min(sum(s.minutes for s in sessions), teaching)
-    missed = teaching - attended
-    if not sessions or attended * 100 < minimum_percent * teaching:
+    if not sessions:
+        return ZoomVerdict(ABSENT, 0, 0)
+    connected = min(_minutes_within(sessions, starts_at, finishes_at), teaching)
+    late_by = max(int((sessions[0].joined_at - starts_at).total_seconds() // 60), 0)
+    last_leave = max(s.left_at for s in sessions)
+    early_by = max(int((finishes_at - last_leave).total_seconds() // 60), 0)
+    missed = min(max(teaching - connected, late_by + early_by), teaching)
+    attended = teaching - missed
+    if attended * 100 < minimum_percent * teaching:
         return ZoomVerdict(ABSENT, attended, 0)
     grace = dt.timedelta(minutes=GRACE_MINUTES)
     if sessions[0].joined_at > starts_at + grace and missed > GRACE_MINUTES:
         return ZoomVerdict(LATE, attended, missed)
-    if max(s.left_at for s in sessions) < finishes_at - grace and missed > GRACE_MINUTES:
+    if last_leave < finishes_at - grace and missed > GRACE_MINUTES:
         return ZoomVerdict(LEFT_EARLY, attended, missed)
     return ZoomVerdict(PRESENT, attended, 0)

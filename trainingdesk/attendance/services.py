@@ -50,7 +50,7 @@ def register_bookings(day: TrainingDay) -> list[Booking]:
         Booking.objects.filter(status=BookingStatus.CONFIRMED)
         .filter(Q(run_id=day.run_id) | Q(make_up_days__day=day))
         .distinct()
-        .select_related("participant")
+        .select_related("participant", "run")
         .order_by("participant__full_name", "id")
     )
 
@@ -89,7 +89,9 @@ def record_marks(
     now = now or timezone.now()
     marks = list(marks)
     with transaction.atomic():
-        day = TrainingDay.objects.select_related("run__level").get(pk=day.pk)
+        # Lock the day: two people marking the same participant at once would otherwise both
+        # insert a first mark, and one would fail on the unique constraint; closing waits too.
+        day = TrainingDay.objects.select_for_update(of=("self",)).select_related("run__level").get(pk=day.pk)
         closed = _check_register_open(day, actor, reason, now)
         on_register = {b.pk: b for b in register_bookings(day)}
         existing = {m.booking_id: m for m in AttendanceMark.objects.filter(day=day)}
@@ -133,9 +135,13 @@ def mark_all_present(*, day: TrainingDay, actor: User, now: dt.datetime | None =
 def close_register(*, day: TrainingDay, actor: User, now: dt.datetime | None = None) -> ClosedRegister:
     now = now or timezone.now()
     with transaction.atomic():
-        _check_register_open(day, actor, "closing", now)
+        # Lock the day so that a mark being recorded finishes before the register closes.
+        day = TrainingDay.objects.select_for_update(of=("self",)).select_related("run").get(pk=day.pk)
+        if not may_keep_register(actor, day.run):
+            raise PermissionDenied("Only the run's trainers and the coordinator keep its register.")
         if ClosedRegister.objects.filter(day=day).exists():
             raise ValidationError("This register is already closed.")
+        _check_register_open(day, actor, "", now)
         closure = ClosedRegister.objects.create(day=day, closed_by=actor, closed_at=now)
         log_action(actor, "attendance.register.closed", day)
         return closure

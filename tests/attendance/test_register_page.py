@@ -1,0 +1,137 @@
+"""/attendance/days/<day>/: a day's register, for the run's trainers and the coordinator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.attendance.conftest import booked
+from tests.attendance.fixtures_extra import *  # noqa: F403 - the fixtures
+from tests.attendance.fixtures_extra import day
+from tests.factories import UserFactory
+from trainingdesk.attendance import services
+from trainingdesk.attendance.models import MarkStatus
+from trainingdesk.attendance.services import MarkInput, record_marks
+
+pytestmark = pytest.mark.usefixtures("after_the_last_day")
+
+
+def url(training_day) -> str:
+    return reverse("attendance:register", args=[training_day.pk])
+
+
+def test_it_lists_everyone_booked_with_their_mark(client, foundation_run, option, trainer, participant):
+    booking = booked(foundation_run, option, participant)
+    other = booked(foundation_run, option, UserFactory(full_name="Ann Another"))
+    first = day(foundation_run, 1)
+    record_marks(day=first, marks=[MarkInput(booking.pk, MarkStatus.LATE, 25)], actor=trainer)
+    client.force_login(trainer)
+
+    response = client.get(url(first))
+
+    assert response.status_code == 200
+    rows = response.context["register"].rows
+    assert [r.booking for r in rows] == [other, booking]  # by name
+    assert rows[1].mark.status == MarkStatus.LATE and rows[1].mark.minutes_missed == 25
+    assert rows[0].mark is None
+    page = response.content.decode()
+    assert "Register: Day 1, Tuesday 21 June 2022" in page
+    assert "Late, 25 minutes missed" in page
+    assert 'name="status" value="late"' in page and "checked" in page
+    assert "1 marked, 1 not marked" in page
+    assert "Mark everyone not yet marked as present" in page
+
+
+def test_a_make_up_participant_is_on_the_register_marked_as_making_up(
+        client, foundation_run, option, later_run, coordinator, participant):
+    booking = booked(foundation_run, option, participant)
+    services.assign_make_up_day(booking=booking, day=day(later_run, 3), actor=coordinator,
+                                now=dt.datetime(2022, 9, 20, tzinfo=dt.UTC))
+
+    with time_machine.travel(dt.datetime(2023, 1, 12, 12, tzinfo=dt.UTC), tick=False):
+        client.force_login(coordinator)
+        response = client.get(url(day(later_run, 3)))
+
+    [row] = response.context["register"].rows
+    assert row.booking == booking and row.make_up_from == foundation_run
+    assert "make-up from Summer 2022" in response.content.decode()
+
+
+def test_a_day_not_yet_happened_is_shown_without_forms(client, foundation_run, option, trainer):
+    booked(foundation_run, option)
+    client.force_login(trainer)
+    with time_machine.travel(dt.datetime(2022, 6, 20, 12, tzinfo=dt.UTC), tick=False):
+        response = client.get(url(day(foundation_run, 1)))
+    page = response.content.decode()
+    assert "Day 1 has not happened yet: its register can be marked from Tuesday 21 June 2022." in page
+    assert 'name="status"' not in page
+    assert "Mark everyone" not in page
+
+
+def test_a_closed_register_is_read_only_for_the_trainer(client, foundation_run, option, trainer):
+    booked(foundation_run, option)
+    first = day(foundation_run, 1)
+    services.close_register(day=first, actor=trainer)
+    client.force_login(trainer)
+
+    page = client.get(url(first)).content.decode()
+
+    assert "This register is closed." in page and "Only the coordinator can change it now." in page
+    assert 'name="status"' not in page
+    assert "Close the register" not in page and "Mark everyone" not in page
+
+
+def test_a_closed_register_asks_the_coordinator_for_a_reason(client, foundation_run, option, trainer,
+                                                             coordinator):
+    booked(foundation_run, option)
+    first = day(foundation_run, 1)
+    services.close_register(day=first, actor=trainer)
+    client.force_login(coordinator)
+
+    page = client.get(url(first)).content.decode()
+
+    assert 'name="status"' in page and 'name="reason"' in page
+    assert "Closed by Tom Trainer" in page
+
+
+def test_the_page_loads_htmx_and_its_script_from_our_own_static_files(client, foundation_run, option,
+                                                                    trainer):
+    booked(foundation_run, option)
+    client.force_login(trainer)
+    page = client.get(url(day(foundation_run, 1))).content.decode()
+    assert "/static/django_htmx/htmx-2.min.js" in page and "/static/js/register.js" in page
+    assert 'hx-post="/attendance/days/' in page
+    assert "<script>" not in page  # no inline script: the CSP forbids it
+
+
+def _booked_people(run, option, count: int) -> None:
+    for _ in range(count):
+        booked(run, option)
+
+
+def test_its_query_count_does_not_grow_with_the_participants(client, foundation_run, option, trainer,
+                                                             django_assert_num_queries):
+    first = day(foundation_run, 1)
+    _booked_people(foundation_run, option, 1)
+    record_marks(day=first, marks=[MarkInput(b.pk, MarkStatus.PRESENT) for b in foundation_run.bookings.all()],
+                 actor=trainer)
+    client.force_login(trainer)
+    client.get(url(first))
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(url(first)).context["register"].rows) == 1
+
+    _booked_people(foundation_run, option, 29)
+    marks = [MarkInput(b.pk, MarkStatus.LATE, 10) for b in foundation_run.bookings.all()]
+    record_marks(day=first, marks=marks, actor=trainer)
+    with django_assert_num_queries(len(one)):
+        assert len(client.get(url(first)).context["register"].rows) == 30
+
+
+def test_an_unknown_day_is_not_found(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("attendance:register", args=[999999])).status_code == 404

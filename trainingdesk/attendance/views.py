@@ -1,0 +1,410 @@
+"""Registers, Zoom report imports, make-up days and attendance reports.
+
+Registers and reports are for the run's trainers and the coordinator; importing Zoom reports
+and assigning make-up days are for the coordinator. Anonymous visitors are sent to sign in;
+anyone else signed in is refused with 403. Views parse input, call one service and render.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from trainingdesk.accounts.models import User
+from trainingdesk.attendance import exports, selectors, services, zoom
+from trainingdesk.attendance.forms import (
+    MakeUpDayForm,
+    MarkForm,
+    ZoomDecisionForm,
+    ZoomUploadForm,
+    add_service_errors,
+)
+from trainingdesk.attendance.models import AttendanceMark, MarkSource, MarkStatus
+from trainingdesk.catalogue.models import CourseRun, TrainingDay
+
+ZOOM_SESSION_KEY = "attendance_zoom_previews"
+ZOOM_PREVIEWS_KEPT = 3
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _day(request: HttpRequest, day_id: int) -> TrainingDay:
+    """A day whose register the signed-in person keeps (its run's trainer or the coordinator)."""
+    day = selectors.day_for_register(day_id)
+    if day is None:
+        raise Http404("No such day")
+    if not services.may_keep_register(_actor(request), day.run):
+        raise PermissionDenied("Only the run's trainers and the coordinator keep its registers.")
+    return day
+
+
+def _run(request: HttpRequest, run_id: int) -> CourseRun:
+    run = selectors.run_for_attendance(run_id)
+    if run is None:
+        raise Http404("No such run")
+    if not services.may_keep_register(_actor(request), run):
+        raise PermissionDenied("Only the run's trainers and the coordinator see its attendance.")
+    return run
+
+
+def _coordinator(request: HttpRequest) -> User:
+    user = _actor(request)
+    if not user.is_coordinator:
+        raise PermissionDenied("Only the coordinator can do this.")
+    return user
+
+
+def _register_url(day: TrainingDay, booking_id: int | None = None) -> str:
+    url = reverse("attendance:register", args=[day.pk])
+    return f"{url}#row-{booking_id}" if booking_id else url
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+@require_safe
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The runs whose registers the signed-in trainer (or the coordinator) keeps."""
+    user = _actor(request)
+    runs = list(selectors.runs_for(user))
+    if not runs and not user.is_coordinator and not user.runs_as_trainer.exists():
+        raise PermissionDenied("Registers are for trainers and the coordinator.")
+    return render(request, "attendance/index.html", {"runs": runs})
+
+
+@require_safe
+@login_required
+def run_days(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    return render(request, "attendance/run_days.html", {
+        "run": run, "days": selectors.run_days(run), "is_coordinator": _actor(request).is_coordinator,
+    })
+
+
+# --- a day's register ------------------------------------------------------------------------
+
+def _row_context(register: selectors.Register, row: selectors.RegisterRow, user: User,
+                 form: MarkForm | None = None, saved: bool = False) -> dict[str, Any]:
+    editable = (register.has_happened and not register.run_cancelled
+                and (not register.is_closed or user.is_coordinator))
+    needs_reason = register.is_closed and user.is_coordinator
+    if form is None and editable:
+        mark = row.mark
+        form = MarkForm(booking_id=row.booking.pk, needs_reason=needs_reason, initial={
+            "booking": row.booking.pk,
+            "status": mark.status if mark else None,
+            "minutes_missed": mark.minutes_missed if mark and mark.minutes_missed else None,
+        })
+    return {"row": row, "form": form if editable else None, "day": register.day,
+            "is_coordinator": user.is_coordinator, "saved": saved}
+
+
+def _register_page(request: HttpRequest, day: TrainingDay, *, failed: MarkForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    user = _actor(request)
+    page = selectors.register(day)
+    rows = [_row_context(page, row, user,
+                         form=failed if failed is not None and failed.booking_id == row.booking.pk else None)
+            for row in page.rows]
+    return render(request, "attendance/register.html", {
+        "day": day, "run": day.run, "register": page, "rows": rows, "failed": failed,
+        "is_coordinator": user.is_coordinator,
+        "can_mark": page.has_happened and not page.run_cancelled and not page.is_closed,
+    }, status=status)
+
+
+@require_safe
+@login_required
+def register(request: HttpRequest, day_id: int) -> HttpResponse:
+    return _register_page(request, _day(request, day_id))
+
+
+def _describe(mark: AttendanceMark) -> str:
+    if mark.minutes_missed:
+        return _("%(status)s, %(minutes)s minutes missed") % {
+            "status": mark.get_status_display(), "minutes": mark.minutes_missed}
+    return str(mark.get_status_display())
+
+
+@require_POST
+@login_required
+def mark(request: HttpRequest, day_id: int) -> HttpResponse:
+    """Save one participant's mark. With htmx the row comes back; without, the register."""
+    day = _day(request, day_id)
+    user = _actor(request)
+    try:
+        booking_id = int(request.POST.get("booking", ""))
+    except ValueError:
+        booking_id = 0
+    register_now = selectors.register(day)
+    row = next((r for r in register_now.rows if r.booking.pk == booking_id), None)
+    needs_reason = register_now.is_closed and user.is_coordinator
+    form = MarkForm(request.POST, booking_id=booking_id, needs_reason=needs_reason)
+    saved: list[AttendanceMark] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.record_marks(
+                day=day, actor=user, reason=data.get("reason", ""),
+                marks=[services.MarkInput(booking_id, data["status"], data["minutes_missed"] or 0)],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+
+    if row is None:  # not on this register: nothing to show a row for
+        message = form.non_field_errors()[0] if form.non_field_errors() else _(
+            "That person is not booked on this run, so cannot be marked.")
+        messages.error(request, message)
+        if request.htmx:  # type: ignore[attr-defined]
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return redirect(_register_url(day))
+
+    if saved:
+        fresh = selectors.register_row(day, booking_id) or row
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "attendance/_register_row.html",
+                          _row_context(selectors.register(day), fresh, user, saved=True))
+        messages.success(request, _("%(name)s: %(mark)s.") % {
+            "name": row.booking.participant.full_name, "mark": _describe(saved[0])})
+        return redirect(_register_url(day, booking_id))
+
+    if request.htmx:  # type: ignore[attr-defined]
+        context = _row_context(register_now, row, user)
+        context["form"] = form
+        return render(request, "attendance/_register_row.html", context)
+    return _register_page(request, day, failed=form, status=400)
+
+
+@require_POST
+@login_required
+def mark_all_present(request: HttpRequest, day_id: int) -> HttpResponse:
+    day = _day(request, day_id)
+    try:
+        count = services.mark_all_present(day=day, actor=_actor(request))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, ngettext("%(count)s person marked present.",
+                                           "%(count)s people marked present.", count) % {"count": count})
+    return redirect(_register_url(day))
+
+
+@require_POST
+@login_required
+def close_register(request: HttpRequest, day_id: int) -> HttpResponse:
+    day = _day(request, day_id)
+    try:
+        services.close_register(day=day, actor=_actor(request))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("The register is closed. From now on only the coordinator can "
+                                    "change it, and says why."))
+    return redirect(_register_url(day))
+
+
+def _message(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(str(m) for m in error.messages)
+    return str(error) or _("You may not do that.")
+
+
+# --- Zoom reports ----------------------------------------------------------------------------
+
+def _zoom_day(request: HttpRequest, day_id: int) -> TrainingDay:
+    _coordinator(request)
+    return _day(request, day_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def zoom_upload(request: HttpRequest, day_id: int) -> HttpResponse:
+    day = _zoom_day(request, day_id)
+    form = ZoomUploadForm(request.POST or None, request.FILES or None,
+                          max_bytes=settings.ZOOM_REPORT_MAX_BYTES, zone=day.run.time_zone)
+    if request.method == "POST" and form.is_valid():
+        token = secrets.token_urlsafe(16)
+        previews = dict(request.session.get(ZOOM_SESSION_KEY, {}))
+        # Keep only the latest few (oldest first, as stored): the session is no archive.
+        while len(previews) >= ZOOM_PREVIEWS_KEPT:
+            previews.pop(next(iter(previews)))
+        previews[token] = {
+            "day": day.pk, "filename": (form.cleaned_data["report"].name or "")[:200],
+            "rows": [row.to_json() for row in form.rows], "decisions": {},
+        }
+        request.session[ZOOM_SESSION_KEY] = previews
+        return redirect("attendance:zoom_preview", day.pk, token)
+    return render(request, "attendance/zoom_upload.html", {
+        "day": day, "run": day.run, "form": form,
+        "limit": zoom.describe_size(settings.ZOOM_REPORT_MAX_BYTES),
+    }, status=400 if form.errors else 200)
+
+
+def _stored_preview(request: HttpRequest, day: TrainingDay, token: str) -> dict[str, Any] | None:
+    preview = request.session.get(ZOOM_SESSION_KEY, {}).get(token)
+    if not preview or preview.get("day") != day.pk:
+        return None
+    return cast(dict[str, Any], preview)
+
+
+def _forget_preview(request: HttpRequest, token: str) -> None:
+    previews = dict(request.session.get(ZOOM_SESSION_KEY, {}))
+    previews.pop(token, None)
+    request.session[ZOOM_SESSION_KEY] = previews
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def zoom_preview(request: HttpRequest, day_id: int, token: str) -> HttpResponse:
+    """What the report proposes. Nothing is saved until the coordinator confirms; then every
+    mark is recorded at once, or none."""
+    day = _zoom_day(request, day_id)
+    preview = _stored_preview(request, day, token)
+    if preview is None:
+        messages.error(request, _("That Zoom report preview has expired or was already saved. "
+                                  "Upload the report again."))
+        return redirect("attendance:zoom_upload", day.pk)
+    rows = [zoom.ZoomRow.from_json(r) for r in preview["rows"]]
+    page = selectors.register(day)
+    people = [zoom.Person(r.booking.pk, r.booking.participant.email) for r in page.rows]
+    stored_decisions = {int(k): v for k, v in preview.get("decisions", {}).items()}
+
+    def matching_for(decisions: dict[int, int | str]) -> zoom.Matching:
+        return zoom.propose(rows, people, decisions=decisions, starts_at=day.starts_at,
+                            finishes_at=day.finishes_at, break_minutes=day.break_minutes,
+                            minimum_percent=day.run.level.attendance_minimum_percent)
+
+    all_unmatched = matching_for({}).unmatched  # every row needing a decision, decided or not
+    choices = [(r.booking.pk, f"{r.booking.participant.full_name} ({r.booking.participant.email})")
+               for r in page.rows]
+    needs_reason = page.is_closed
+    confirming = request.method == "POST" and request.POST.get("action") == "confirm"
+    form = ZoomDecisionForm(
+        request.POST if request.method == "POST" else None,
+        initial={f"row_{line}": str(v) for line, v in stored_decisions.items()},
+        unmatched=all_unmatched, people=choices, needs_reason=needs_reason, confirming=confirming,
+    )
+    decisions = stored_decisions
+    if request.method == "POST" and form.is_valid():
+        decisions = form.decisions()
+        preview["decisions"] = {str(k): v for k, v in decisions.items()}
+        previews = dict(request.session.get(ZOOM_SESSION_KEY, {}))
+        previews[token] = preview
+        request.session[ZOOM_SESSION_KEY] = previews
+        if confirming:
+            marks = _zoom_marks(page, matching_for(decisions))
+            try:
+                saved = services.record_marks(day=day, marks=marks, actor=_actor(request),
+                                              reason=form.cleaned_data.get("reason", ""),
+                                              source=MarkSource.ZOOM)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                _forget_preview(request, token)
+                messages.success(request, ngettext(
+                    "%(count)s mark saved from the Zoom report.",
+                    "%(count)s marks saved from the Zoom report.", len(saved)) % {"count": len(saved)})
+                return redirect(_register_url(day))
+        else:
+            return redirect("attendance:zoom_preview", day.pk, token)
+    matching = matching_for(decisions)
+    lines = [
+        {"row": r, "proposal": matching.proposals[r.booking.pk],
+         "outcome": _zoom_outcome(r, matching.proposals[r.booking.pk])}
+        for r in page.rows
+    ]
+    unmatched_fields = [(row, form[f"row_{row.line}"]) for row in all_unmatched]
+    off_day = sorted({r.joined_at.date() for r in rows if r.joined_at.date() != day.date})
+    return render(request, "attendance/zoom_preview.html", {
+        "day": day, "run": day.run, "register": page, "lines": lines, "form": form,
+        "unmatched_fields": unmatched_fields, "filename": preview["filename"],
+        "row_count": len(rows), "off_day": off_day, "token": token,
+        "undecided": len(matching.unmatched),
+    }, status=400 if form.errors else 200)
+
+
+def _zoom_outcome(row: selectors.RegisterRow, proposal: zoom.Proposal) -> tuple[str, int] | None:
+    """The (status, minutes missed) the import would save for a person; None: left as it is.
+    Someone not in the report is marked absent, unless already marked."""
+    if proposal.verdict is not None:
+        return proposal.verdict.status, proposal.verdict.minutes_missed
+    if row.mark is None:
+        return MarkStatus.ABSENT, 0
+    return None
+
+
+def _zoom_marks(page: selectors.Register, matching: zoom.Matching) -> list[services.MarkInput]:
+    marks = []
+    for row in page.rows:
+        outcome = _zoom_outcome(row, matching.proposals[row.booking.pk])
+        if outcome is not None:
+            marks.append(services.MarkInput(row.booking.pk, outcome[0], outcome[1]))
+    return marks
+
+
+# --- make-up days ----------------------------------------------------------------------------
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def assign_make_up(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _coordinator(request)
+    booking = selectors.booking_for_make_up(reference)
+    if booking is None:
+        raise Http404("No such booking")
+    form = MakeUpDayForm(request.POST or None, days=selectors.make_up_day_choices(booking))
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["day"]
+        try:
+            services.assign_make_up_day(booking=booking, day=day, actor=user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s will make up Day %(number)s on %(run)s.") % {
+                "name": booking.participant.full_name, "number": day.number, "run": day.run.title})
+            return redirect("attendance:run_report", booking.run_id)
+    attended = services.attended_days([booking])[booking.pk]
+    missing = [n for n in range(1, booking.run.level.days_required + 1) if n not in attended]
+    return render(request, "attendance/assign_make_up.html", {
+        "booking": booking, "run": booking.run, "form": form, "missing": missing,
+        "make_ups": booking.make_up_days.select_related("day__run"),
+    }, status=400 if form.errors else 200)
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+@require_safe
+@login_required
+def run_report(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    return render(request, "attendance/run_report.html", {
+        "run": run, "report": selectors.run_report(run), "is_coordinator": _actor(request).is_coordinator,
+    })
+
+
+@require_safe
+@login_required
+def run_report_csv(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    report = selectors.run_report(run)
+    return exports.csv_response(f"attendance-run-{run.pk}.csv", exports.report_header(report),
+                                exports.report_rows(report))
+
