@@ -353,3 +353,16 @@ def test_the_publish_action_reports_a_refusal_as_an_error_message(
         "save it as a draft until its days are complete.",
     )]
     assert CourseRun.objects.get(pk=draft.pk).status == RunStatus.DRAFT
+
+
+def test_the_coordinator_can_choose_only_trainers_as_a_runs_trainers(client, coordinator, trainer,
+                                                                    participant):
+    from tests.factories import CourseRunFactory
+    from trainingdesk.catalogue.models import CourseRun
+
+    run = CourseRunFactory()
+    client.force_login(coordinator)
+    page = client.get(f"/back-office/catalogue/courserun/{run.pk}/change/").content.decode()
+    assert trainer.full_name in page
+    assert participant.full_name not in page
+    assert CourseRun.objects.get(pk=run.pk).trainers.count() == 0

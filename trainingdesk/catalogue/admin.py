@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from trainingdesk.accounts.models import Role, User
 from trainingdesk.audit.admin_mixins import AuditedAdmin
 from trainingdesk.catalogue import services
 from trainingdesk.catalogue.forms import (
@@ -152,7 +153,16 @@ class CourseRunAdmin(AuditedAdmin):
         (_("Places and booking"), {"fields": ("capacity", "booking_opens_at",
                                               "booking_closes_at")}),
         (_("For participants"), {"fields": ("notes",)}),
+        (_("Trainers"), {"fields": ("trainers",)}),
     )
+    filter_horizontal = ("trainers",)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "trainers":
+            # Only people who hold the trainer role keep registers.
+            kwargs["queryset"] = User.objects.filter(groups__name=Role.TRAINER.value).order_by(
+                "full_name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CourseRun]:
         # First day and number of days come from one annotated query, not a query a row.
