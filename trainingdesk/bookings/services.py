@@ -490,10 +490,18 @@ def accept_offer(*, booking: Booking, actor: User, now: dt.datetime | None = Non
             raise ValidationError("This offer is not yours.")
         if booking.status != BookingStatus.OFFERED:
             raise ValidationError("There is no open offer on this booking.")
-        if booking.offer_expires_at and now >= booking.offer_expires_at:
+        expired = bool(booking.offer_expires_at and now >= booking.offer_expires_at)
+        if expired:
+            # Pass the seat on, and let that commit: raising inside this block would undo it.
             _expire(booking, now)
             offer_free_seats(run=run, now=now)
-            raise ValidationError("Sorry, this offer has expired and has passed to the next person.")
+    if expired:
+        raise ValidationError("Sorry, this offer has expired and has passed to the next person.")
+    with transaction.atomic():
+        run = _lock_run(booking.run_id)
+        booking = _lock_booking(booking.pk)
+        if booking.status != BookingStatus.OFFERED:
+            raise ValidationError("There is no open offer on this booking.")
         before = snapshot(booking)
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = now
