@@ -118,8 +118,8 @@ def test_its_query_count_does_not_grow_with_the_participants(client, foundation_
                                                              django_assert_num_queries):
     first = day(foundation_run, 1)
     _booked_people(foundation_run, option, 1)
-    record_marks(day=first, marks=[MarkInput(b.pk, MarkStatus.PRESENT) for b in foundation_run.bookings.all()],
-                 actor=trainer)
+    marks = [MarkInput(b.pk, MarkStatus.PRESENT) for b in foundation_run.bookings.all()]
+    record_marks(day=first, marks=marks, actor=trainer)
     client.force_login(trainer)
     client.get(url(first))
     with CaptureQueriesContext(connection) as one:

@@ -61,18 +61,27 @@ class ZoomVerdict:
     minutes_missed: int
 
 
-def _minutes_within(sessions: list[ZoomSession], starts_at: dt.datetime,
-                    finishes_at: dt.datetime) -> int:
-    """Minutes connected between the start and the finish, time on two devices at once
-    counted once."""
+def _teaching_windows(starts_at: dt.datetime, finishes_at: dt.datetime, break_minutes: int
+                      ) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The day's teaching time, with its break taken to be in the middle (lunch)."""
+    if break_minutes <= 0:
+        return [(starts_at, finishes_at)]
+    middle = starts_at + (finishes_at - starts_at) / 2
+    half = dt.timedelta(minutes=break_minutes) / 2
+    return [(starts_at, max(middle - half, starts_at)), (min(middle + half, finishes_at), finishes_at)]
+
+
+def _minutes_within(sessions: list[ZoomSession], windows: list[tuple[dt.datetime, dt.datetime]]) -> int:
+    """Minutes connected during teaching time; time on two devices at once counts once."""
     total = dt.timedelta(0)
-    reached = starts_at
-    for session in sessions:  # sorted by joining time
-        begin = max(session.joined_at, reached)
-        end = min(session.left_at, finishes_at)
-        if end > begin:
-            total += end - begin
-            reached = end
+    for window_start, window_end in windows:
+        reached = window_start
+        for session in sessions:  # sorted by joining time
+            begin = max(session.joined_at, reached)
+            end = min(session.left_at, window_end)
+            if end > begin:
+                total += end - begin
+                reached = end
     return int(total.total_seconds() // 60)
 
 
@@ -81,27 +90,22 @@ def zoom_verdict(
     break_minutes: int, minimum_percent: int,
 ) -> ZoomVerdict:
     """A person's day from their rows in a Zoom participant report (one row per time they
-    joined). Only time between the start and the finish counts (joining at 9am for a 9.30am
-    start adds nothing; two devices at once count once), capped at the day's teaching minutes.
-    The minutes missed are at least those before the first join and after the last leave
-    (staying on through lunch does not make up for leaving an hour early). Below the minimum
-    share of the day they are absent; otherwise late or left early by their first join and
-    last leave, with the minutes missed; else present."""
+    joined). Only time connected during teaching counts: not before the start, after the
+    finish or in the break (taken to be in the middle of the day), and two devices at once
+    count once; so joining at 9am for a 9.30am start, or staying on through lunch, does not
+    make up for leaving an hour early. Below the minimum share of the day they are absent;
+    otherwise late or left early by their first join and last leave, with the minutes missed;
+    else present."""
     sessions = sorted(sessions, key=lambda s: s.joined_at)
     teaching = max(int((finishes_at - starts_at).total_seconds() // 60) - break_minutes, 1)
-    if not sessions:
-        return ZoomVerdict(ABSENT, 0, 0)
-    connected = min(_minutes_within(sessions, starts_at, finishes_at), teaching)
-    late_by = max(int((sessions[0].joined_at - starts_at).total_seconds() // 60), 0)
-    last_leave = max(s.left_at for s in sessions)
-    early_by = max(int((finishes_at - last_leave).total_seconds() // 60), 0)
-    missed = min(max(teaching - connected, late_by + early_by), teaching)
-    attended = teaching - missed
-    if attended * 100 < minimum_percent * teaching:
+    windows = _teaching_windows(starts_at, finishes_at, break_minutes)
+    attended = min(_minutes_within(sessions, windows), teaching)
+    missed = teaching - attended
+    if not sessions or attended * 100 < minimum_percent * teaching:
         return ZoomVerdict(ABSENT, attended, 0)
     grace = dt.timedelta(minutes=GRACE_MINUTES)
     if sessions[0].joined_at > starts_at + grace and missed > GRACE_MINUTES:
         return ZoomVerdict(LATE, attended, missed)
-    if last_leave < finishes_at - grace and missed > GRACE_MINUTES:
+    if max(s.left_at for s in sessions) < finishes_at - grace and missed > GRACE_MINUTES:
         return ZoomVerdict(LEFT_EARLY, attended, missed)
     return ZoomVerdict(PRESENT, attended, 0)
