@@ -370,6 +370,14 @@ def cancel_booking(
     cancellation charge. The freed seat is offered to the first person on the waitlist.
 
     Participants cancel under the provider's terms; the coordinator may refund in full."""
+    return _cancel(booking=booking, actor=actor, reason=reason, full_refund=full_refund,
+                   now=now, notify=notify, waiting_only=False)
+
+
+def _cancel(
+    *, booking: Booking, actor: User, reason: str, full_refund: bool, now: dt.datetime | None,
+    notify: bool, waiting_only: bool,
+) -> Booking:
     now = now or timezone.now()
     with transaction.atomic():
         run = _lock_run(booking.run_id)
@@ -379,6 +387,11 @@ def cancel_booking(
             raise ValidationError("You can only cancel your own bookings.")
         if booking.status not in ACTIVE:
             raise ValidationError("This booking is already cancelled.")
+        if waiting_only and booking.status not in (BookingStatus.WAITLISTED, BookingStatus.OFFERED):
+            # Checked under the lock: declining must never cancel a place already confirmed
+            # (say, one accepted a moment ago in another tab).
+            raise ValidationError("This place is confirmed, so there is no offer to decline. "
+                                  "Cancel the booking instead.")
         first_day = _first_day(run)
         if not is_coordinator and first_day and now >= first_day.starts_at:
             raise ValidationError("This run has started: ask the training coordinator to cancel.")
@@ -400,8 +413,8 @@ def cancel_booking(
                 charge = _issue(
                     booking=booking, kind=DocumentKind.INVOICE, now=now,
                     lines=[(f"Cancellation charge for booking {booking.reference} "
-                            f"({run}), {notice} days' notice: {100 - refund}% of the price is "
-                            "kept under the cancellation terms.", amount)],
+                            f"({run}), {notice} days' notice: {(100 - refund).normalize():f}% "
+                            "of the price is kept under the cancellation terms.", amount)],
                 )
         booking.status = BookingStatus.LEFT_WAITLIST if was_waiting else BookingStatus.CANCELLED
         booking.cancelled_at = now
@@ -515,8 +528,8 @@ def accept_offer(*, booking: Booking, actor: User, now: dt.datetime | None = Non
 
 def decline_offer(*, booking: Booking, actor: User, now: dt.datetime | None = None) -> Booking:
     """Turn down a waitlist offer (or leave the waitlist): the seat passes to the next."""
-    return cancel_booking(booking=booking, actor=actor, reason="Declined the offer of a place",
-                          now=now, notify=False)
+    return _cancel(booking=booking, actor=actor, reason="Declined the offer of a place",
+                   full_refund=False, now=now, notify=False, waiting_only=True)
 
 
 def _expire(booking: Booking, now: dt.datetime) -> None:
@@ -587,15 +600,17 @@ def transfer_booking(
         before = snapshot(booking)
         credit_notes = _credit_everything(booking, f"Transferred to {target}", now)
         vat = VatTable.load()
+        # A discount given at booking moves with the booking (its use was counted then), so a
+        # transfer the participant did not cause never costs them more.
+        discount = booking.discount_code
         price = pricing.booking_price(option.net_amount, vat.rate(option.vat_category, now.date()),
-                                      None)
+                                      _as_rule(discount) if discount else None)
         booking.run = target
         booking.option = option
         booking.option_name = option.name
         booking.supervision_hours = option.supervision_hours
         booking.unit_net = option.net_amount
-        booking.discount_code = None
-        booking.discount_net = Decimal(0)
+        booking.discount_net = option.net_amount - price.net
         booking.vat_rate, booking.net, booking.vat, booking.gross = (
             price.rate_percent, price.net, price.vat, price.gross)
         booking.save()
