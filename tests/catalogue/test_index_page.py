@@ -126,9 +126,27 @@ def test_the_catalogue_makes_the_same_queries_for_1_or_50_runs(
     client: Client, db: None, django_assert_num_queries: object, n: int
 ) -> None:
     _catalogue_of(n)
-    # The VAT table; the runs with their level and programme; their days; their options;
-    # every level.
-    with django_assert_num_queries(5):  # type: ignore[operator]
+    # The VAT table; how many upcoming runs; a page of them with level and programme; their
+    # days; their options; every level; the latest past runs (none here).
+    with django_assert_num_queries(7):  # type: ignore[operator]
         html = index(client)
-    assert html.count('class="card"') == n
-    assert html.count("from £600 (£500 + VAT)") == n
+    assert html.count('class="card"') == min(n, 24)
+    assert html.count("from £600 (£500 + VAT)") == min(n, 24)
+
+
+def test_upcoming_runs_come_a_page_at_a_time(client: Client, db: None) -> None:
+    _catalogue_of(30)
+    first = index(client)
+    assert first.count('class="card"') == 24
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = client.get("/", {"page": 2}).content.decode()
+    assert second.count('class="card"') == 6
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+
+
+def test_a_page_number_that_makes_no_sense_shows_the_first_or_last_page(
+    client: Client, db: None
+) -> None:
+    _catalogue_of(30)
+    assert "Page 1 of 2" in client.get("/", {"page": "x"}).content.decode()
+    assert "Page 2 of 2" in client.get("/", {"page": 99}).content.decode()

@@ -97,6 +97,7 @@ def test_the_page_makes_a_fixed_number_of_queries(
     client: Client, brochure: Demo, django_assert_num_queries: object
 ) -> None:
     # The level with its programme, provider, prerequisite and fee; its coursework; the VAT
-    # table; its runs; their days; their options.
-    with django_assert_num_queries(6):  # type: ignore[operator]
+    # table; then for upcoming and for past runs each: how many, a page of them, their days,
+    # their options.
+    with django_assert_num_queries(11):  # type: ignore[operator]
         page(client, brochure.foundation)

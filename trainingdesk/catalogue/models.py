@@ -307,15 +307,6 @@ class CourseRunQuerySet(models.QuerySet["CourseRun"]):
             first_date=Min("days__date"), last_date=Max("days__date"), day_count=Count("days")
         )
 
-    def listed(self) -> CourseRunQuerySet:
-        """What the public catalogue lists: published runs, with their dates and level."""
-        return (
-            self.published()
-            .with_dates()
-            .select_related("level", "level__programme")
-            .order_by("level__programme__name", "level__position", Min("days__date"), "id")
-        )
-
     def open_for_booking(self, now: dt.datetime | None = None) -> CourseRunQuerySet:
         now = now or timezone.now()
         return self.published().filter(

@@ -144,17 +144,6 @@ def summarise(run: CourseRun, vat: VatTable, now: dt.datetime) -> RunSummary:
     )
 
 
-def split_runs(
-    runs: list[CourseRun], vat: VatTable, now: dt.datetime
-) -> tuple[list[RunSummary], list[RunSummary]]:
-    """(upcoming, past): upcoming soonest first, past most recent first."""
-    summaries = [summarise(run, vat, now) for run in runs]
-    upcoming = [s for s in summaries if not s.has_finished]
-    past = [s for s in summaries if s.has_finished]
-    past.sort(key=lambda s: (s.first_date or dt.date.min, s.run.pk), reverse=True)
-    return upcoming, past
-
-
 def group_by_programme(levels: list[Level], upcoming: list[RunSummary]) -> list[ProgrammeRuns]:
     """Each programme, each of its levels in order, each level's upcoming runs (maybe none)."""
     by_level: dict[int, list[RunSummary]] = {}

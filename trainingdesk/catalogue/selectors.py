@@ -6,6 +6,8 @@ Every function fetches what its page shows up front (`select_related` for the on
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, QuerySet
 
@@ -27,21 +29,29 @@ def _with_days_and_options(runs: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
     )
 
 
-def listed_runs(*, level: Level | None = None) -> list[CourseRun]:
-    """Published runs, with their level, programme, days and price options: three queries.
+def _published_runs(level: Level | None) -> QuerySet[CourseRun]:
+    runs = CourseRun.objects.published().with_dates().select_related("level", "level__programme")
+    return runs.filter(level=level) if level is not None else runs
 
-    This is `CourseRunQuerySet.listed()` ordered by its `first_date` annotation: `listed()`
-    itself orders by a bare `Min("days__date")`, which Django 5.2 refuses with a FieldError.
-    """
-    runs = (
-        CourseRun.objects.published()
-        .with_dates()
-        .select_related("level", "level__programme")
-        .order_by("level__programme__name", "level__position", F("first_date"), "id")
+
+def upcoming_runs(*, today: dt.date, level: Level | None = None) -> QuerySet[CourseRun]:
+    """Published runs whose last day is today or later, soonest first within each level.
+
+    A query, not a list: the page slices it (a page of a Paginator) and only then are the
+    page's days and options fetched, two more queries however many runs there are."""
+    return _with_days_and_options(
+        _published_runs(level)
+        .filter(last_date__gte=today)
+        .order_by("level__programme__name", "level__programme_id", "level__position",
+                  F("first_date"), "id")
     )
-    if level is not None:
-        runs = runs.filter(level=level)
-    return list(_with_days_and_options(runs))
+
+
+def past_runs(*, today: dt.date, level: Level | None = None) -> QuerySet[CourseRun]:
+    """Published runs that have finished, the most recent first."""
+    return _with_days_and_options(
+        _published_runs(level).filter(last_date__lt=today).order_by(F("first_date").desc(), "-id")
+    )
 
 
 def catalogue_levels() -> list[Level]:

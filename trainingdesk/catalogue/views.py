@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -26,11 +29,26 @@ def _fee(level: Level, vat: VatTable) -> TaxedAmount | None:
     return level.assessment_fee.price(vat, timezone.localdate())
 
 
+RUNS_PER_PAGE = 24
+PAST_RUNS_ON_INDEX = 5
+
+
+def _summaries(runs: Iterable[CourseRun], vat: VatTable) -> list[presentation.RunSummary]:
+    now = timezone.now()
+    return [presentation.summarise(run, vat, now) for run in runs]
+
+
 def index(request: HttpRequest) -> HttpResponse:
+    """Upcoming runs a page at a time, grouped by programme and level; the latest past runs."""
     vat = VatTable.load()
-    upcoming, past = presentation.split_runs(selectors.listed_runs(), vat, timezone.now())
+    today = timezone.localdate()
+    page = Paginator(selectors.upcoming_runs(today=today), RUNS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    upcoming = _summaries(page.object_list, vat)
     programmes = presentation.group_by_programme(selectors.catalogue_levels(), upcoming)
-    return render(request, "catalogue/index.html", {"programmes": programmes, "past": past})
+    past = _summaries(selectors.past_runs(today=today)[:PAST_RUNS_ON_INDEX], vat)
+    return render(request, "catalogue/index.html",
+                  {"programmes": programmes, "past": past, "page": page})
 
 
 def training_map(request: HttpRequest) -> HttpResponse:
@@ -64,13 +82,17 @@ def level_detail(request: HttpRequest, programme: str, level: str) -> HttpRespon
     if found is None:
         raise Http404("No such level")
     vat = VatTable.load()
-    upcoming, past = presentation.split_runs(
-        selectors.listed_runs(level=found), vat, timezone.now()
-    )
+    today = timezone.localdate()
+    page = Paginator(selectors.upcoming_runs(today=today, level=found), RUNS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    past_page = Paginator(selectors.past_runs(today=today, level=found), RUNS_PER_PAGE).get_page(
+        request.GET.get("past"))
     return render(request, "catalogue/level.html", {
         "level": found,
         "programme": found.programme,
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": _summaries(page.object_list, vat),
+        "page": page,
+        "past": _summaries(past_page.object_list, vat),
+        "past_page": past_page,
         "fee": _fee(found, vat),
     })
