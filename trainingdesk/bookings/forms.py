@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import Organisation, User
@@ -89,7 +89,9 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args: Any, option_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["option"].choices = [(pk, str(pk)) for pk in option_ids]
+        option = self.fields["option"]
+        assert isinstance(option, forms.ChoiceField)
+        option.choices = [(pk, str(pk)) for pk in option_ids]
         self.fields["option"].error_messages["required"] = _("Choose an option.")
         self.fields["option"].error_messages["invalid_choice"] = _("Choose one of this run's options.")
         self.fields["payer"].error_messages["required"] = _("Say who is paying.")
@@ -144,7 +146,7 @@ class BookingForm(forms.Form):
         """(anchor, message) for the error summary: each links to its field's input."""
         links = [("", str(message)) for message in self.non_field_errors()]
         for name, field_errors in self.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS:
+            if name == NON_FIELD_ERRORS:
                 continue
             anchor = self[name].auto_id
             if name in _RADIO_GROUPS:

@@ -37,7 +37,7 @@ def _for_pages() -> QuerySet[Booking]:
 
 def bookings_for_participant(*, participant: User) -> list[Booking]:
     """Every booking of one person, newest first: four queries."""
-    return list(_for_pages().for_participant(participant).order_by("-created_at", "-id"))
+    return list(_for_pages().filter(participant=participant).order_by("-created_at", "-id"))
 
 
 def booking_for_page(*, reference: str) -> Booking | None:
@@ -49,7 +49,8 @@ def waitlist_position(*, booking: Booking) -> int | None:
     """This booking's number in line, or None when it is not waiting."""
     if booking.status != BookingStatus.WAITLISTED:
         return None
-    return _for_pages().filter(pk=booking.pk).values_list("waitlist_position", flat=True).first()
+    line = list(Booking.objects.filter(run_id=booking.run_id).waitlist().values_list("pk", flat=True))
+    return line.index(booking.pk) + 1 if booking.pk in line else None
 
 
 def run_for_booking(*, run_id: int, viewer: User) -> CourseRun | None:

@@ -287,7 +287,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, _("Only a confirmed place can be cancelled here."))
         return redirect(booking)
     now = timezone.now()
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_booking(booking=booking, actor=_user(request),

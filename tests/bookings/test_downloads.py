@@ -1,0 +1,93 @@
+"""Invoice and credit note PDFs, /my-training/invoices/<number>.pdf, and a booking's calendar,
+/my-training/<reference>/calendar.ics."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from tests.bookings.conftest import NOW, self_paying
+from tests.factories import UserFactory
+from trainingdesk.bookings.models import Booking
+from trainingdesk.bookings.services import book, cancel_booking
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def book_self(person, run, option) -> Booking:
+    return book(participant=person, run_id=run.pk, option_id=option.pk, payer=self_paying(),
+                now=NOW)
+
+
+def pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_an_invoice_downloads_as_a_pdf_attachment_named_by_its_number(
+    client, participant, run, with_supervision
+):
+    invoice = book_self(participant, run, with_supervision).invoices.get()
+    client.force_login(participant)
+    response = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{invoice.number}.pdf"'
+    text = pdf_text(response.content)
+    assert "VAT invoice" in text
+    assert invoice.number in text
+    assert "£792.00" in text
+
+
+def test_a_credit_note_downloads_and_names_the_invoice_it_credits(
+    client, participant, run, without_supervision
+):
+    booking = book_self(participant, run, without_supervision)
+    cancel_booking(booking=booking, actor=participant, now=NOW)
+    credit_note = booking.invoices.get(kind="credit_note")
+    invoice = credit_note.credits
+    client.force_login(participant)
+    text = pdf_text(client.get(credit_note.get_absolute_url()).content)
+    assert "Credit note" in text
+    assert invoice.number in text
+
+
+def test_an_unknown_invoice_number_is_not_found(client, participant):
+    client.force_login(participant)
+    assert client.get(reverse("bookings:invoice_pdf", args=["INV-999999"])).status_code == 404
+
+
+def events(content: bytes) -> list:
+    return list(Calendar.from_ical(content).walk("VEVENT"))
+
+
+def test_the_calendar_of_a_confirmed_place_has_every_day_and_the_joining_link(
+    client, participant, run, without_supervision
+):
+    booking = book_self(participant, run, without_supervision)
+    client.force_login(participant)
+    response = client.get(reverse("bookings:calendar", args=[booking.reference]))
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"] == f'attachment; filename="{booking.reference}.ics"'
+    days = events(response.content)
+    assert len(days) == 4
+    assert "https://zoom.us/j/123?pwd=secret" in response.content.decode()
+
+
+def test_the_calendar_of_a_waitlisted_place_has_no_joining_link(
+    client, participant, run, without_supervision
+):
+    for person in UserFactory.create_batch(2):
+        book_self(person, run, without_supervision)
+    booking = book_self(participant, run, without_supervision)
+    client.force_login(participant)
+    response = client.get(reverse("bookings:calendar", args=[booking.reference]))
+    assert len(events(response.content)) == 4
+    assert "zoom.us" not in response.content.decode()
