@@ -617,13 +617,19 @@ def transfer_booking(
         invoice = issue_invoice(booking=booking, now=now)
         log_action(actor, "bookings.booking.transferred", booking, before=before,
                    after=snapshot(booking))
+        # The joining link and calendar go to the participant only; a payer who is someone
+        # else (an employer's accounts team) gets the credit notes and the new invoice.
+        documents = [{"kind": "invoice", "id": d.pk} for d in [*credit_notes, invoice]]
         queue_email(
-            to=_recipients(booking), template="transferred",
+            to=[booking.participant.email], template="transferred",
             context={**_context(booking), "from_run": source, "credit_notes": credit_notes,
                      "invoice": invoice},
-            attachments=[{"kind": "invoice", "id": d.pk} for d in [*credit_notes, invoice]]
-            + [{"kind": "ics", "id": booking.pk}],
+            attachments=[*documents, {"kind": "ics", "id": booking.pk}],
         )
+        if booking.invoice_email.lower() != booking.participant.email.lower():
+            queue_email(to=[booking.invoice_email], template="invoice_to_payer",
+                        context={**_context(booking), "invoice": invoice},
+                        attachments=documents)
         offer_free_seats(run=source, now=now)
         return booking
 
