@@ -29,8 +29,20 @@ from typing import Any
 from bench import results
 from bench.load import LoadResult, Request, RequestFactory, run_load
 from bench.results import Measurement
-from bench.seed import POSTGRES_ADMIN_URL, Seeded, fresh_database, postgres_reachable, seed_catalogue
+from bench.seed import (
+    POSTGRES_ADMIN_URL,
+    Seeded,
+    fresh_database,
+    postgres_reachable,
+    seed_catalogue,
+    seed_confirmed_bookings,
+    seed_coordinator,
+    seed_marks,
+    seed_people,
+    seed_run,
+)
 from bench.server import PROJECT, Gunicorn, TrivialServer, default_workers
+from bench.sessions import sign_in
 
 # --- The registry -----------------------------------------------------------------------------
 
@@ -42,6 +54,7 @@ class Scenario:
     needs: tuple[str, ...] = ()
     databases: tuple[str, ...] = ("postgres", "sqlite")
     description: str = ""
+    skip_note: str = ""  # why it runs only on `databases`
 
 
 SCENARIOS: dict[str, Scenario] = {}
@@ -49,10 +62,10 @@ SCENARIOS: dict[str, Scenario] = {}
 
 def scenario(
     name: str, *, needs: tuple[str, ...] = (), databases: tuple[str, ...] = ("postgres", "sqlite"),
-    description: str = "",
+    description: str = "", skip_note: str = "",
 ) -> Callable[[Callable[[Bench], list[Measurement]]], Callable[[Bench], list[Measurement]]]:
     def register(measure: Callable[[Bench], list[Measurement]]) -> Callable[[Bench], list[Measurement]]:
-        SCENARIOS[name] = Scenario(name, measure, needs, databases, description)
+        SCENARIOS[name] = Scenario(name, measure, needs, databases, description, skip_note)
         return measure
 
     return register
@@ -73,7 +86,9 @@ class Bench:
 
     def server(self) -> Gunicorn:
         if self._server is None:
-            self._server = Gunicorn(self.env, workers=self.options.workers)
+            self._server = Gunicorn(self.env, workers=self.options.workers,
+                                    worker_class=self.options.worker_class,
+                                    threads=self.options.threads)
             self._server.start()
         return self._server
 
@@ -85,6 +100,11 @@ class Bench:
         if self.options.warmup > 0:
             run_load(f"{name} warm-up", server.host, server.port, request,
                      **{**kwargs, "duration": self.options.warmup, "requests_per_client": None})
+        return self.measure(name, request, **kwargs)
+
+    def measure(self, name: str, request: Request | RequestFactory, **kwargs: Any) -> LoadResult:
+        """Measure `request` on the server as it is, without warming it up first."""
+        server = self.server()
         self.load_average[name] = os.getloadavg()[0]  # a busy machine makes every number low
         if self.load_average[name] > (os.cpu_count() or 1) / 2:
             print(f"  warning: the machine is busy before {name} (load average "
@@ -104,6 +124,8 @@ class Bench:
         """How a measurement was taken, recorded beside it."""
         context: dict[str, Any] = {
             "database": self.database, "workers": self.options.workers,
+            "worker_class": self.options.worker_class
+            + (f" x{self.options.threads} threads" if self.options.threads > 1 else ""),
             "cores": os.cpu_count(), "commit": _commit(),
             "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
@@ -207,6 +229,213 @@ def run_page(bench: Bench) -> list[Measurement]:
     return page_measurements(bench, "run_page", result, "/courses/runs/<id>/ (each seeded run)")
 
 
+# --- Workflows: the booking rush, issuing confirmations, a register -------------------------
+
+
+def _days_from_today(days: int) -> dt.date:
+    return dt.date.today() + dt.timedelta(days=days)
+
+
+@scenario("booking_rush", databases=("postgres",),
+          skip_note="SQLite takes one writer at a time for the whole database, so a rush there "
+                    "measures its file lock, not the row lock that keeps a run from overselling",
+          description="N participants POST a booking for one run of C seats at the same moment")
+def booking_rush(bench: Bench) -> list[Measurement]:
+    """Every participant, signed in, submits the booking form once, all at once, through the
+    server. Counted afterwards in the database: exactly C confirmed, the rest waitlisted, one
+    invoice a confirmed seat with gapless numbers, one email a booking left in the outbox."""
+    import uuid
+
+    from django.urls import reverse
+
+    from bench.checks import RushOutcome, number_run
+    from trainingdesk.bookings.models import Booking, BookingStatus, Invoice, OutgoingEmail
+
+    capacity, participants = bench.options.rush_capacity, bench.options.rush_participants
+    run, option = seed_run(title="Booking rush", capacity=capacity, first_day=_days_from_today(60))
+    people = seed_people(participants, prefix="rush")
+    clients = sign_in(people)
+    path = reverse("bookings:book", args=[run.pk])
+    posts = []
+    for client, person in zip(clients, people, strict=True):
+        headers, body = client.form({
+            "option": option.pk, "payer": "self", "billing_name": person.full_name,
+            "billing_address": "1 Example Road\nLeeds", "billing_postcode": "LS1 1AA",
+            "invoice_email": person.email, "submission_token": uuid.uuid4(),  # as the form would
+        })
+        posts.append(Request("POST", path, headers, body))
+    emails_before = OutgoingEmail.objects.count()
+
+    # Warm every worker on the booking form (a GET books nothing), then rush.
+    server = bench.server()
+    forms = [Request(path=path, headers=c.headers()) for c in clients]
+    warm = run_load("booking_rush warm-up", server.host, server.port,
+                    lambda n, i: forms[(n * 7 + i) % len(forms)], concurrency=4,
+                    duration=bench.options.warmup)
+    result = bench.measure("booking_rush", lambda n, _i: posts[n], concurrency=participants,
+                           requests_per_client=1, expected_status=302)
+
+    bookings = Booking.objects.filter(run=run)
+    outcome = RushOutcome(
+        capacity=capacity, participants=participants,
+        confirmed=bookings.filter(status=BookingStatus.CONFIRMED).count(),
+        waitlisted=bookings.filter(status=BookingStatus.WAITLISTED).count(),
+    )
+    invoices = list(Invoice.objects.filter(booking__run=run).values_list("number", flat=True))
+    numbers = number_run(invoices, "INV-")
+    emails = OutgoingEmail.objects.count() - emails_before
+    waiting = OutgoingEmail.objects.filter(sent_at__isnull=True).count()
+    made = bookings.count()
+    context = bench.context(
+        result, path=path, capacity=capacity, participants=participants,
+        confirmed=outcome.confirmed, waitlisted=outcome.waitlisted, bookings=made,
+        outcome_problems=outcome.problems, invoices=len(invoices),
+        invoice_numbers=f"{numbers.first}..{numbers.last}", invoices_missing=numbers.missing,
+        invoices_duplicated=numbers.duplicated, outbox_emails=emails, outbox_waiting=waiting,
+        outbox_deliver_on_commit=bench.env["OUTBOX_DELIVER_ON_COMMIT"],
+        warmup_errors=warm.errors,
+    )
+    gaps = len(numbers.missing) + len(numbers.duplicated) + abs(len(invoices) - outcome.confirmed)
+    rate = result.ok / result.elapsed if result.elapsed else 0.0
+    return [
+        Measurement("booking_rush.bookings_per_second", round(rate, 1), "bookings/s",
+                    ">= 50 bookings/s", rate >= 50 and result.errors == 0, context),
+        Measurement("booking_rush.p50_ms", round(result.latency_ms(50), 1), "ms", "", None, context),
+        Measurement("booking_rush.p95_ms", round(result.latency_ms(95), 1), "ms", "", None, context),
+        Measurement("booking_rush.errors", result.errors, "responses", "0 errors",
+                    result.errors == 0, context),
+        Measurement("booking_rush.oversold", outcome.oversold, "bookings",
+                    f"0 (exactly {outcome.expected_confirmed} confirmed, the rest waitlisted)",
+                    outcome.oversold == 0 and not outcome.problems, context),
+        Measurement("booking_rush.invoice_gaps", gaps, "numbers",
+                    "0: one invoice a seat, numbers gapless", gaps == 0, context),
+        Measurement("booking_rush.outbox_waiting", waiting, "emails",
+                    f"{participants}: one a booking, none sent (no PDF) during the requests",
+                    waiting == emails == made == participants, context),
+    ]
+
+
+@scenario("confirmations",
+          description="issue the Attendance Confirmations of a past run of 1,000, then their PDFs")
+def confirmations(bench: Bench) -> list[Measurement]:
+    """In this process: the coordinator's "issue confirmations" for a whole run in one call,
+    then every PDF as the outbox would render it; in one process first, and across a process
+    for each core only when one process falls short of the goal."""
+    from trainingdesk.attendance.documents import confirmation_pdf
+    from trainingdesk.attendance.services import issue_confirmations
+
+    size = bench.options.confirmations
+    run, option = seed_run(title="Confirmations", capacity=size, first_day=_days_from_today(-70))
+    bookings = seed_confirmed_bookings(run, option, seed_people(size, prefix="attendee"))
+    seed_marks(bookings, list(run.days.all()))
+
+    started = time.perf_counter()
+    issued = issue_confirmations(bookings=bookings, notify=False)
+    issue_seconds = time.perf_counter() - started
+    issue_rate = len(issued) / issue_seconds
+    context = bench.context(participants=size, issued=len(issued), seconds=round(issue_seconds, 2),
+                            load_average_before=round(os.getloadavg()[0], 2))
+    measurements = [Measurement(
+        "confirmations.issued_per_second", round(issue_rate, 1), "confirmations/s",
+        f"all {size} issued", len(issued) == size, context)]
+
+    confirmation_pdf(issued[0])  # fonts and templates loaded before the clock starts
+    load_average = os.getloadavg()[0]
+    started = time.perf_counter()
+    sizes = [len(confirmation_pdf(c)) for c in issued]
+    one_seconds = time.perf_counter() - started
+    one_rate = len(sizes) / one_seconds
+    rate, processes, seconds = one_rate, 1, one_seconds
+    cores = os.cpu_count() or 1
+    if one_rate < PDF_GOAL and cores > 1:
+        rate, seconds = _pdfs_in_processes(issued, cores)
+        processes = cores
+    context = bench.context(pdfs=len(issued), load_average_before=round(load_average, 2),
+                            seconds=round(seconds, 2), processes=processes,
+                            one_process_per_second=round(one_rate, 1),
+                            mean_pdf_bytes=round(sum(sizes) / len(sizes)))
+    return measurements + [
+        Measurement("confirmations.pdfs_per_second_one_process", round(one_rate, 1), "PDFs/s",
+                    "", None, context),
+        Measurement("confirmations.pdfs_per_second", round(rate, 1), "PDFs/s",
+                    f">= {PDF_GOAL} PDFs/s", rate >= PDF_GOAL, context),
+    ]
+
+
+PDF_GOAL = 200
+
+
+def _pdf_bytes(confirmation: Any) -> int:
+    from trainingdesk.attendance.documents import confirmation_pdf
+
+    return len(confirmation_pdf(confirmation))
+
+
+def _pdfs_in_processes(confirmations: list[Any], processes: int) -> tuple[float, float]:
+    """PDFs a second across `processes` forked workers (started and warmed before timing, as a
+    delivery worker lives on), and the seconds taken."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # no database connection shared with the children
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(_pdf_bytes, confirmations[:processes * 2], chunksize=1)
+        started = time.perf_counter()
+        pool.map(_pdf_bytes, confirmations, chunksize=25)
+        seconds = time.perf_counter() - started
+    return len(confirmations) / seconds, seconds
+
+
+REGISTER_SIZES = (20, 200)
+
+
+@scenario("register_page", needs=(FLOOR,),
+          description="/attendance/days/<id>/: a day's register of 200, as the coordinator")
+def register_page(bench: Bench) -> list[Measurement]:
+    """A past day's register with 200 participants, most of them marked, served to the
+    coordinator; and its queries counted in this process at 20 and at 200 participants."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    coordinator = seed_coordinator()
+    signed_in = sign_in([coordinator])[0]
+    paths = {}
+    for size in REGISTER_SIZES:
+        run, option = seed_run(title=f"Register of {size}", capacity=size,
+                               first_day=_days_from_today(-14))
+        bookings = seed_confirmed_bookings(run, option, seed_people(size, prefix=f"register{size}-"))
+        day = run.days.get(number=1)
+        seed_marks(bookings[: size * 3 // 4], [day], recorded_by=coordinator)
+        paths[size] = reverse("attendance:register", args=[day.pk])
+
+    queries = {}
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[settings.SESSION_COOKIE_NAME] = signed_in.session_key
+    for size, path in paths.items():
+        client.get(path)  # the first request of a process loads what later ones reuse
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"the register of {size} answered {response.status_code}")
+        queries[size] = len(captured)
+
+    path = paths[REGISTER_SIZES[-1]]
+    result = bench.load("register_page", Request(path=path, headers=signed_in.headers()))
+    measurements = page_measurements(bench, "register_page", result, path)
+    small, large = REGISTER_SIZES
+    context = bench.context(queries=queries, paths=paths)
+    return measurements + [
+        Measurement(f"register_page.queries_{small}", queries[small], "queries", "", None, context),
+        Measurement(f"register_page.queries_{large}", queries[large], "queries",
+                    f"same as at {small} ({queries[small]})", queries[large] == queries[small],
+                    context),
+    ]
+
+
 # --- Running it -------------------------------------------------------------------------------
 
 
@@ -240,6 +469,9 @@ def bench_environment(database_url: str, workdir: Path) -> dict[str, str]:
         "MEDIA_ROOT": str(workdir / "media"),
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",  # never mail anyone
         "LOG_LEVEL": "WARNING",
+        # Emails (and the PDFs attached to them) wait in the outbox for `deliver_outbox`, as
+        # with a scheduler in production: a request never renders a PDF.
+        "OUTBOX_DELIVER_ON_COMMIT": "false",
     }
 
 
@@ -262,12 +494,14 @@ def prepared(database: str, admin_url: str) -> Iterator[tuple[str, dict[str, str
 
 
 def print_table(measurements: list[Measurement]) -> None:
-    """One row per subject; a column per metric; the goals with their verdicts."""
+    """Pages in a grid, a row per subject and a column per metric; then every other
+    measurement on a line of its own. Each with its goals and whether they were met."""
     labels = {"req_per_s": "req/s", "p50_ms": "p50 ms", "p95_ms": "p95 ms", "errors": "errors"}
+    in_grid = [m for m in measurements if m.metric in labels]
     subjects: dict[str, dict[str, Measurement]] = {}
-    for m in measurements:
+    for m in in_grid:
         subjects.setdefault(m.subject, {})[m.metric] = m
-    metrics = list(dict.fromkeys(m.metric for m in measurements))
+    metrics = list(dict.fromkeys(m.metric for m in in_grid))
     header = ["name", *(labels.get(m, m) for m in metrics), "goal", "met"]
     rows = []
     for subject, by_metric in subjects.items():
@@ -279,9 +513,23 @@ def print_table(measurements: list[Measurement]) -> None:
             "; ".join(m.goal for m in judged),
             ("yes" if all(verdicts) else "NO") if verdicts else "-",
         ])
+    _print_rows(header, rows, numeric=range(1, len(metrics) + 1))
+    others = [m for m in measurements if m.metric not in labels]
+    if others:
+        print()
+        _print_rows(["name", "value", "unit", "goal", "met"], [
+            [m.name, _number(m.value), m.unit, m.goal,
+             "-" if m.met is None else ("yes" if m.met else "NO")]
+            for m in others
+        ], numeric=range(1, 2))
+
+
+def _print_rows(header: list[str], rows: list[list[str]], numeric: range) -> None:
+    if not rows:
+        return
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for n, row in enumerate([header, *rows]):
-        print("  ".join(str(cell).rjust(w) if 0 < i < len(metrics) + 1 else str(cell).ljust(w)
+        print("  ".join(str(cell).rjust(w) if i in numeric else str(cell).ljust(w)
                         for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
@@ -302,6 +550,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent clients (16)")
     parser.add_argument("--workers", type=int, default=default_workers(),
                         help=f"gunicorn sync workers ({default_workers()}: 2 x cores + 1)")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
+                        help="gunicorn worker class (sync)")
+    parser.add_argument("--threads", type=int, default=1, help="threads a gthread worker (1)")
+    parser.add_argument("--rush-capacity", type=int, default=100,
+                        help="seats on the booking rush's run (100)")
+    parser.add_argument("--rush-participants", type=int, default=400,
+                        help="participants rushing to book it, all at once (400)")
+    parser.add_argument("--confirmations", type=int, default=1000,
+                        help="participants on the confirmations scenario's run (1000)")
     parser.add_argument("--runs", type=int, default=1000, help="runs to seed (1000)")
     parser.add_argument("--only", action="extend", nargs="+", metavar="NAME",
                         help=f"scenarios to run, of: {', '.join(SCENARIOS)} (and what they need)")
@@ -343,7 +600,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for s in scenarios:
                 if database not in s.databases:
-                    print(f"skipped {s.name}: runs on {' or '.join(s.databases)} only")
+                    print(f"skipped {s.name}: runs on {' or '.join(s.databases)} only"
+                          + (f" ({s.skip_note})" if s.skip_note else ""))
                     continue
                 print(f"measuring {s.name}: {s.description}", flush=True)
                 measurements += s.measure(bench)

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BENCH_DATABASE = "trainingdesk_bench"
@@ -170,3 +171,106 @@ def seed_catalogue(
         days=TrainingDay.objects.count(),
         options=PriceOption.objects.count(),
     )
+
+
+# --- People, and runs for the workflow scenarios ----------------------------------------------
+
+BENCH_PASSWORD = "bench-password-not-for-logging-in"  # noqa: S105 - sessions are made directly
+
+
+def seed_people(count: int, *, prefix: str) -> list[Any]:
+    """`count` participants, bulk-created with one password hash made once (hashing 400
+    passwords would take longer than the benchmark)."""
+    from django.contrib.auth.hashers import make_password
+
+    from trainingdesk.accounts.models import User
+
+    password = make_password(BENCH_PASSWORD)
+    return User.objects.bulk_create(
+        [User(email=f"{prefix}{n}@bench.example.org",
+              full_name=f"{prefix.title()} Participant {n}", password=password)
+         for n in range(1, count + 1)],
+        batch_size=1000,
+    )
+
+
+def seed_coordinator() -> Any:
+    from trainingdesk.accounts.models import Role, User
+    from trainingdesk.accounts.roles import grant_role
+
+    user = User.objects.create_user(email="coordinator@bench.example.org",
+                                    full_name="Bench Coordinator", password=BENCH_PASSWORD)
+    grant_role(user, Role.COORDINATOR)
+    return user
+
+
+def seed_run(
+    *, title: str, capacity: int, first_day: dt.date, days: int = 6, net: Decimal = Decimal("750.00"),
+) -> tuple[Any, Any]:
+    """A published online run on the first bench level, with `days` weekly days from
+    `first_day` and one price option; booking closes a week before it starts."""
+    from trainingdesk.catalogue.models import (
+        CourseRun,
+        Delivery,
+        Level,
+        PriceOption,
+        RunStatus,
+        TrainingDay,
+    )
+    from trainingdesk.lib.zones import UK, aware
+
+    level = Level.objects.get(slug="bench-level-1")
+    run = CourseRun.objects.create(
+        level=level, title=title, status=RunStatus.PUBLISHED, delivery=Delivery.ONLINE,
+        platform="Zoom", joining_link="https://zoom.us/j/0000000000?pwd=bench",
+        capacity=capacity, time_zone=UK,
+        booking_closes_at=aware(first_day - dt.timedelta(days=7), dt.time(17, 0), UK),
+    )
+    TrainingDay.objects.bulk_create(
+        TrainingDay(run=run, number=n, date=first_day + dt.timedelta(weeks=n - 1),
+                    arrival_time=dt.time(9, 0), start_time=dt.time(9, 30),
+                    finish_time=dt.time(16, 30), break_minutes=60)
+        for n in range(1, days + 1)
+    )
+    option = PriceOption.objects.create(
+        run=run, position=1, name="Training only", description="Six days of training",
+        net_amount=net, supervision_hours=0,
+    )
+    return run, option
+
+
+def seed_confirmed_bookings(run: Any, option: Any, people: list[Any]) -> list[Any]:
+    """A confirmed booking for each person at the option's price (20% VAT), bulk-created as
+    `bookings.services.book` would have left them, without invoices."""
+    from django.utils import timezone
+
+    from trainingdesk.bookings.models import Booking, BookingStatus, Payer, new_reference
+
+    now = timezone.now()
+    net = option.net_amount
+    vat = (net * Decimal("0.20")).quantize(Decimal("0.01"))
+    return Booking.objects.bulk_create(
+        [Booking(reference=new_reference(), run=run, participant=person, option=option,
+                 status=BookingStatus.CONFIRMED, option_name=option.name, unit_net=net,
+                 vat_rate=Decimal("20.00"), net=net, vat=vat, gross=net + vat,
+                 payer=Payer.SELF, billing_name=person.full_name,
+                 billing_address="1 Example Road\nLeeds", billing_postcode="LS1 1AA",
+                 invoice_email=person.email, created_at=now, confirmed_at=now)
+         for person in people],
+        batch_size=1000,
+    )
+
+
+def seed_marks(bookings: list[Any], days: list[Any], *, recorded_by: Any = None) -> int:
+    """A "present" mark for each booking on each of `days`."""
+    from django.utils import timezone
+
+    from trainingdesk.attendance.models import AttendanceMark, MarkStatus
+
+    now = timezone.now()
+    return len(AttendanceMark.objects.bulk_create(
+        (AttendanceMark(day=day, booking=booking, status=MarkStatus.PRESENT, recorded_by=recorded_by,
+                        recorded_at=now)
+         for booking in bookings for day in days),
+        batch_size=2000,
+    ))

@@ -31,9 +31,14 @@ def default_workers() -> int:
 class Gunicorn:
     """Start with `start()`, stop with `stop()`; `host` and `port` say where it listens."""
 
-    def __init__(self, env: dict[str, str], *, workers: int, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, env: dict[str, str], *, workers: int, worker_class: str = "sync", threads: int = 1,
+        host: str = "127.0.0.1",
+    ) -> None:
         self.env = env
         self.workers = workers
+        self.worker_class = worker_class
+        self.threads = threads
         self.host = host
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the server's life
@@ -44,7 +49,8 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application",
              "--bind", f"{self.host}:{self.port}", "--workers", str(self.workers),
-             "--worker-class", "sync", "--backlog", "2048", "--log-level", "warning",
+             "--worker-class", self.worker_class, "--threads", str(self.threads),
+             "--backlog", "2048", "--log-level", "warning",
              "--error-logfile", "-"],
             cwd=PROJECT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )
