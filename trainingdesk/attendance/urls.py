@@ -1,11 +1,12 @@
 from django.urls import path
 
-from trainingdesk.attendance import views
+from trainingdesk.attendance import portal, views
 
 app_name = "attendance"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("mine/", portal.my_attendance, name="mine"),
     path("runs/<int:run_id>/", views.run_days, name="run_days"),
     path("runs/<int:run_id>/report/", views.run_report, name="run_report"),
     path("runs/<int:run_id>/report.csv", views.run_report_csv, name="run_report_csv"),
