@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from trainingdesk.accounts.models import User
+from trainingdesk.accounts.models import Role, User
 from trainingdesk.attendance import exports, selectors, services, zoom
 from trainingdesk.attendance.forms import (
     MakeUpDayForm,
@@ -79,9 +79,9 @@ def _register_url(day: TrainingDay, booking_id: int | None = None) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """The runs whose registers the signed-in trainer (or the coordinator) keeps."""
     user = _actor(request)
-    runs = list(selectors.runs_for(user))
-    if not runs and not user.is_coordinator and not user.runs_as_trainer.exists():
+    if not (user.is_coordinator or user.has_role(Role.TRAINER)):
         raise PermissionDenied("Registers are for trainers and the coordinator.")
+    runs = list(selectors.runs_for(user))
     return render(request, "attendance/index.html", {"runs": runs})
 
 
