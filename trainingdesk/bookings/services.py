@@ -138,7 +138,7 @@ def book(
                 status=BookingStatus.CONFIRMED if has_seat else BookingStatus.WAITLISTED,
                 option_name=option.name, supervision_hours=option.supervision_hours,
                 unit_net=option.net_amount, discount_code=discount,
-                discount_net=option.net_amount - price.net, vat_rate=price.rate_percent,
+                discount_net=option.net_amount - price.net, vat_rate=price.rate,
                 net=price.net, vat=price.vat, gross=price.gross,
                 created_at=now, confirmed_at=now if has_seat else None,
                 waitlisted_at=None if has_seat else now,
@@ -261,7 +261,7 @@ def _as_rule(discount: DiscountCode) -> pricing.Discount:
 
 # --- documents -------------------------------------------------------------------------------
 
-SERIES = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
+SERIES: dict[str, str] = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
 
 
 def _next_number(kind: str) -> str:
@@ -310,7 +310,7 @@ def _issue(
     )
     InvoiceLine.objects.bulk_create(
         InvoiceLine(invoice=invoice, position=i, description=text, quantity=1,
-                    unit_net=amount.net, vat_rate=amount.rate_percent or Decimal(0),
+                    unit_net=amount.net, vat_rate=amount.rate,
                     net=amount.net, vat=amount.vat, gross=amount.gross)
         for i, (text, amount) in enumerate(lines, start=1)
     )
@@ -612,7 +612,7 @@ def transfer_booking(
         booking.unit_net = option.net_amount
         booking.discount_net = option.net_amount - price.net
         booking.vat_rate, booking.net, booking.vat, booking.gross = (
-            price.rate_percent, price.net, price.vat, price.gross)
+            price.rate, price.net, price.vat, price.gross)
         booking.save()
         invoice = issue_invoice(booking=booking, now=now)
         log_action(actor, "bookings.booking.transferred", booking, before=before,

@@ -41,7 +41,7 @@ def upcoming_runs(*, today: dt.date, level: Level | None = None) -> QuerySet[Cou
     page's days and options fetched, two more queries however many runs there are."""
     return _with_days_and_options(
         _published_runs(level)
-        .filter(last_date__gte=today)
+        .filter(last_date__gte=today)  # type: ignore[misc]  # annotated by with_dates()
         .order_by("level__programme__name", "level__programme_id", "level__position",
                   F("first_date"), "id")
     )
@@ -50,7 +50,9 @@ def upcoming_runs(*, today: dt.date, level: Level | None = None) -> QuerySet[Cou
 def past_runs(*, today: dt.date, level: Level | None = None) -> QuerySet[CourseRun]:
     """Published runs that have finished, the most recent first."""
     return _with_days_and_options(
-        _published_runs(level).filter(last_date__lt=today).order_by(F("first_date").desc(), "-id")
+        _published_runs(level)
+        .filter(last_date__lt=today)  # type: ignore[misc]  # annotated by with_dates()
+        .order_by(F("first_date").desc(), "-id")
     )
 
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from trainingdesk.accounts.models import User
 from trainingdesk.attendance.documents import confirmation_pdf
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.attendance.services import revoke_confirmation
@@ -51,7 +52,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("certificates:verify", code=document.code)
     return render(request, "certificates/verify.html", {
         "document": document,
-        "may_revoke": request.user.is_authenticated and request.user.is_coordinator,
+        "may_revoke": isinstance(request.user, User) and request.user.is_coordinator,
     })
 
 
@@ -60,7 +61,8 @@ def _confirmation_for(request: HttpRequest, code: str) -> AttendanceConfirmation
     confirmation = AttendanceConfirmation.objects.filter(code=code).first()
     if confirmation is None:
         raise Http404
-    if confirmation.participant_id != request.user.pk and not request.user.is_coordinator:
+    user = request.user
+    if not isinstance(user, User) or (confirmation.participant_id != user.pk and not user.is_coordinator):
         raise Http404
     return confirmation
 
@@ -77,14 +79,15 @@ def confirmation_download(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, code: str) -> HttpResponse:
-    if not request.user.is_coordinator:
+    user = request.user
+    if not isinstance(user, User) or not user.is_coordinator:
         raise PermissionDenied
     confirmation = _confirmation_for(request, code)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             revoke_confirmation(confirmation=confirmation, reason=form.cleaned_data["reason"],
-                                actor=request.user)
+                                actor=user)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -70,6 +70,13 @@ class TaxedAmount:
     def zero(cls, rate_percent: Decimal | int | str = 0) -> TaxedAmount:
         return cls.from_net(0, rate_percent)
 
+    @property
+    def rate(self) -> Decimal:
+        """The VAT rate of an amount at one rate (a line, a booking)."""
+        if self.rate_percent is None:
+            raise ValueError("A total across VAT rates has no single rate")
+        return self.rate_percent
+
     def times(self, quantity: int) -> TaxedAmount:
         """`quantity` of this unit: the net is multiplied and the VAT computed on the line."""
         if self.rate_percent is None:
