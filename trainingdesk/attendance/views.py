@@ -167,7 +167,8 @@ def mark(request: HttpRequest, day_id: int) -> HttpResponse:
             form.add_error(None, str(error))
 
     if row is None:  # not on this register: nothing to show a row for
-        message = form.non_field_errors()[0] if form.non_field_errors() else _(
+        refusals = form.non_field_errors()
+        message = str(refusals[0]) if refusals else _(
             "That person is not booked on this run, so cannot be marked.")
         messages.error(request, message)
         if request.htmx:  # type: ignore[attr-defined]
