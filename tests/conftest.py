@@ -3,11 +3,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
 from tests.factories import UserFactory
 from trainingdesk.accounts.models import Role, User
 from trainingdesk.accounts.roles import grant_role
 from trainingdesk.catalogue import demo
+
+# Real password hashing takes most of a second a person; the tests make hundreds of people.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -267,7 +267,17 @@ SERIES: dict[str, str] = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE:
 def _next_number(kind: str) -> str:
     """The next number of the series, under the series row's lock. Taken in the transaction
     that issues the document, so a rollback returns it: no number is lost or used twice."""
-    series = NumberSeries.objects.select_for_update().get(code=SERIES[kind])
+    code = SERIES[kind]
+    series = NumberSeries.objects.select_for_update().filter(code=code).first()
+    if series is None:
+        # The migration creates both series; should one be missing, the first document makes
+        # it. Two first documents at once: one creates it, the other finds it.
+        with transaction.atomic():
+            try:
+                NumberSeries.objects.create(code=code, prefix=f"{code}-")
+            except IntegrityError:
+                pass
+        series = NumberSeries.objects.select_for_update().get(code=code)
     number = series.next_number
     NumberSeries.objects.filter(pk=series.pk).update(next_number=F("next_number") + 1)
     return f"{series.prefix}{number:06d}"
