@@ -136,7 +136,7 @@ def run_days(run: CourseRun) -> list[DayOverview]:
     booked = Booking.objects.filter(run=run, status=BookingStatus.CONFIRMED).count()
     confirmed = Q(marks__booking__status=BookingStatus.CONFIRMED)
     days = (
-        TrainingDay.objects.filter(run=run).select_related("closed__closed_by")
+        TrainingDay.objects.filter(run=run).select_related("run", "closed__closed_by")
         .annotate(
             marked=Count("marks", filter=confirmed, distinct=True),
             making_up=Count("make_up_days",
