@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
+from tests.factories import CourseRunFactory, LevelFactory, PriceOptionFactory, UserFactory, VatRateFactory
 from trainingdesk.accounts.models import User
 from trainingdesk.bookings.models import Booking
 from trainingdesk.bookings.services import PayerDetails, book
 from trainingdesk.catalogue.models import CourseRun, PriceOption
-from tests.factories import CourseRunFactory, LevelFactory, PriceOptionFactory, UserFactory, VatRateFactory
 
 # The brochure's days: 21, 22, 23 June and 15 September 2022.
 DAYS = [dt.date(2022, 6, 21), dt.date(2022, 6, 22), dt.date(2022, 6, 23), dt.date(2022, 9, 15)]

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.core import mail
 
+from tests.attendance.conftest import AFTER_THE_LAST_DAY, booked
 from trainingdesk.attendance.models import AttendanceConfirmation, MarkStatus
 from trainingdesk.attendance.services import MarkInput, record_marks
-from tests.attendance.conftest import AFTER_THE_LAST_DAY, booked
 
 
 def test_attending_all_four_days_issues_one_confirmation(foundation_run, option, trainer,

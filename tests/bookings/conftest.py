@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
+from tests.factories import CourseRunFactory, PriceOptionFactory, VatRateFactory
 from trainingdesk.bookings.services import PayerDetails
 from trainingdesk.catalogue.models import CourseRun, PriceOption
-from tests.factories import CourseRunFactory, PriceOptionFactory, VatRateFactory
 
 # "Now" in these tests: 1 March 2027, before the upcoming run's first day (1 June 2027).
 NOW = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)

@@ -166,7 +166,8 @@ def test_the_number_of_queries_does_not_grow_with_the_bookings(
             record_payment(booking=booking, amount=Decimal("100.00"), received_on=NOW.date(),
                            method="card", reference="", actor=coordinator)
     client.force_login(participant)
-    # Session, user, bookings with balance and place in line, days, invoices.
-    with django_assert_num_queries(5):
+    # Session, user, their roles (for the navigation), bookings with balance and place in line,
+    # days, invoices.
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert response.status_code == 200
