@@ -12,6 +12,7 @@ write lock from its first statement, which serialises them the same way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import uuid
@@ -73,7 +74,9 @@ class PayerDetails:
 # --- reading under lock ----------------------------------------------------------------------
 
 def _lock_run(run_id: int) -> CourseRun:
-    queryset = CourseRun.objects.select_related("level__programme__provider")
+    # With its days, read once for the start-date check, the invoice's description and the
+    # email, rather than a query each while the run is locked.
+    queryset = CourseRun.objects.select_related("level__programme__provider").prefetch_related("days")
     if LOCK_SEATS:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get(pk=run_id)
@@ -92,7 +95,8 @@ def seats_taken(run: CourseRun) -> int:
 
 
 def _first_day(run: CourseRun) -> TrainingDay | None:
-    return run.days.order_by("number").first()
+    days = run.days.all()  # ordered by number; prefetched when the run was locked
+    return days[0] if days else None
 
 
 # --- booking ---------------------------------------------------------------------------------
@@ -118,6 +122,7 @@ def book(
     if not LOCK_SEATS:
         unlocked_taken = Booking.objects.filter(run_id=run_id).holding_seats().count()
         _race_window()
+    vat = VatTable.load()  # the rates are not scarce: read before taking the run's lock
     try:
         with transaction.atomic():
             run = _lock_run(run_id)
@@ -125,7 +130,6 @@ def book(
                 return earlier
             option = _check_bookable(participant, run, option_id, now)
             payer_fields = _check_payer(payer)
-            vat = VatTable.load()
             discount = _take_discount(discount_code, run, now)
             price = pricing.booking_price(
                 option.net_amount, vat.rate(option.vat_category, now.date()),
@@ -272,11 +276,8 @@ def _next_number(kind: str) -> str:
     if series is None:
         # The migration creates both series; should one be missing, the first document makes
         # it. Two first documents at once: one creates it, the other finds it.
-        with transaction.atomic():
-            try:
-                NumberSeries.objects.create(code=code, prefix=f"{code}-")
-            except IntegrityError:
-                pass
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            NumberSeries.objects.create(code=code, prefix=f"{code}-")
         series = NumberSeries.objects.select_for_update().get(code=code)
     number = series.next_number
     NumberSeries.objects.filter(pk=series.pk).update(next_number=F("next_number") + 1)
@@ -286,7 +287,7 @@ def _next_number(kind: str) -> str:
 def _describe(booking: Booking) -> str:
     run = booking.run
     level = run.level
-    dates = ", ".join(format_short_day(d.date) for d in run.days.order_by("number"))
+    dates = ", ".join(format_short_day(d.date) for d in run.days.all())  # ordered by number
     accreditation = f" ({level.accreditation})" if level.accreditation else ""
     text = (f"{level.programme.name}: {level.name}{accreditation}, {run.title}. "
             f"{booking.option_name}. Participant: {booking.participant.full_name}. Days: {dates}.")
