@@ -33,7 +33,10 @@ from trainingdesk.bookings.models import (
 )
 from trainingdesk.catalogue.models import CourseRun, PriceOption
 
-pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs these (--dist loadgroup), so two 50-thread rushes never share the
+# database server at once (PostgreSQL allows 100 connections).
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True),
+              pytest.mark.xdist_group("concurrency")]
 
 THREADS = 50
 

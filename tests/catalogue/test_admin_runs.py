@@ -337,11 +337,14 @@ def test_the_publish_action_publishes_a_complete_draft(
         coordinator, "draft", "published")
 
 
+CLOSES_BEFORE_JUNE = dt.datetime(2022, 6, 1, tzinfo=dt.UTC)
+
+
 def test_the_publish_action_reports_a_refusal_as_an_error_message(
     client_as_coordinator: Client, brochure: Demo
 ) -> None:
     draft = CourseRunFactory(level=brochure.foundation, title="Short", status=RunStatus.DRAFT,
-                             days=JUNE[:3])
+                             days=JUNE[:3], booking_closes_at=CLOSES_BEFORE_JUNE)
     response = client_as_coordinator.post(
         RUNS_URL, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
     )

@@ -68,3 +68,27 @@ def test_publish_run_refuses_a_run_short_of_its_days(db: None, coordinator: User
     run.refresh_from_db()
     assert run.status == RunStatus.DRAFT
     assert not AuditEntry.objects.filter(action="catalogue.run.published").exists()
+
+
+def test_publish_run_refuses_a_run_whose_booking_closes_after_it_starts(
+    db: None, coordinator: User
+) -> None:
+    days = [dt.date(2027, 6, 1), dt.date(2027, 6, 2), dt.date(2027, 6, 3), dt.date(2027, 9, 14)]
+    run = CourseRunFactory(status=RunStatus.DRAFT, days=days,
+                           booking_closes_at=dt.datetime(2027, 6, 1, 12, 0, tzinfo=dt.UTC))
+    with pytest.raises(ValidationError, match="Booking must close before"):
+        publish_run(run=run, actor=coordinator)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT
+
+
+def test_publish_run_publishes_a_complete_run_and_audits_it(db: None, coordinator: User) -> None:
+    days = [dt.date(2027, 6, 1), dt.date(2027, 6, 2), dt.date(2027, 6, 3), dt.date(2027, 9, 14)]
+    run = CourseRunFactory(status=RunStatus.DRAFT, days=days,
+                           booking_closes_at=dt.datetime(2027, 5, 25, tzinfo=dt.UTC))
+    publish_run(run=run, actor=coordinator)
+    run.refresh_from_db()
+    assert run.status == RunStatus.PUBLISHED
+    entry = AuditEntry.objects.get(action="catalogue.run.published")
+    assert (entry.before["status"], entry.after["status"], entry.actor) == ("draft", "published",
+                                                                            coordinator)

@@ -11,7 +11,12 @@ from django.db import transaction
 from trainingdesk.accounts.models import User
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay
-from trainingdesk.catalogue.rules import DayPlan, schedule_problems
+from trainingdesk.catalogue.rules import (
+    DayPlan,
+    booking_window_problems,
+    first_start,
+    schedule_problems,
+)
 from trainingdesk.lib.zones import aware
 
 
@@ -81,11 +86,12 @@ def publish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
     run = CourseRun.objects.select_for_update().select_related("level").get(pk=run.pk)
     if run.status == RunStatus.CANCELLED:
         raise ValidationError("A cancelled run cannot be published.")
-    problems = schedule_problems(
-        day_plans(list(run.days.order_by("number"))), run.level.days_required, publishing=True
-    )
-    if problems:
-        raise ValidationError([p.message for p in problems])
+    plans = day_plans(list(run.days.order_by("number")))
+    messages = [p.message for p in schedule_problems(plans, run.level.days_required, publishing=True)]
+    messages += [message for _field, message in booking_window_problems(
+        run.booking_opens_at, run.booking_closes_at, first_start(plans, run.time_zone))]
+    if messages:
+        raise ValidationError(messages)
     before = snapshot(run)
     run.status = RunStatus.PUBLISHED
     run.save(update_fields=["status"])
