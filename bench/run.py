@@ -127,6 +127,7 @@ class Bench:
             "worker_class": self.options.worker_class
             + (f" x{self.options.threads} threads" if self.options.threads > 1 else ""),
             "cores": os.cpu_count(), "commit": _commit(),
+            "conn_max_age": int(self.env.get("CONN_MAX_AGE") or 0),
             "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         if result is not None:
@@ -476,12 +477,16 @@ def bench_environment(database_url: str, workdir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def prepared(database: str, admin_url: str) -> Iterator[tuple[str, dict[str, str]]]:
+def prepared(
+    database: str, admin_url: str, conn_max_age: int | None = None,
+) -> Iterator[tuple[str, dict[str, str]]]:
     """A fresh database and a scratch folder, set up for Django in this process; removed after."""
     workdir = Path(tempfile.mkdtemp(prefix="trainingdesk-bench-"))
     try:
         with fresh_database(database, admin_url) as url:
             env = bench_environment(url, workdir)
+            if conn_max_age is not None:
+                env["CONN_MAX_AGE"] = str(conn_max_age)
             os.environ.update(env)
             try:
                 yield url, env
@@ -553,6 +558,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync",
                         help="gunicorn worker class (sync)")
     parser.add_argument("--threads", type=int, default=1, help="threads a gthread worker (1)")
+    parser.add_argument("--conn-max-age", type=int, metavar="SECONDS",
+                        help="CONN_MAX_AGE for the server (default: as settings read it, 0 unless "
+                             "set: a new database connection each request)")
     parser.add_argument("--rush-capacity", type=int, default=100,
                         help="seats on the booking rush's run (100)")
     parser.add_argument("--rush-participants", type=int, default=400,
@@ -583,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: {database}, {options.workers} gunicorn workers, {options.concurrency} clients, "
           f"{options.duration:g}s a scenario after {options.warmup:g}s warm-up")
 
-    with prepared(database, admin_url) as (_url, env):
+    with prepared(database, admin_url, options.conn_max_age) as (_url, env):
         import django
         from django.core.management import call_command
 
