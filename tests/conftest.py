@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests.factories import UserFactory
 from trainingdesk.accounts.models import Role, User
@@ -12,6 +13,14 @@ from trainingdesk.catalogue import demo
 
 # Real password hashing takes most of a second a person; the tests make hundreds of people.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page or rate-limit count from another test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

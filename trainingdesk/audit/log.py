@@ -65,3 +65,11 @@ def log_action(
         after=_jsonable(after),
         reason=reason,
     )
+
+
+def latest_change() -> int:
+    """The id of the newest audit entry: it grows with every audited change, so it serves as
+    a version number of everything the product shows (one index-only query)."""
+    from django.db.models import Max
+
+    return AuditEntry.objects.aggregate(latest=Max("id"))["latest"] or 0

@@ -13,6 +13,7 @@ from django.utils import timezone
 from trainingdesk.catalogue import presentation, selectors
 from trainingdesk.catalogue.models import CourseRun, Level, VatTable
 from trainingdesk.lib.money import TaxedAmount
+from trainingdesk.lib.pagecache import cached_public_page
 
 
 def _book_url(run: CourseRun) -> str | None:
@@ -38,6 +39,7 @@ def _summaries(runs: Iterable[CourseRun], vat: VatTable) -> list[presentation.Ru
     return [presentation.summarise(run, vat, now) for run in runs]
 
 
+@cached_public_page
 def index(request: HttpRequest) -> HttpResponse:
     """Upcoming runs a page at a time, grouped by programme and level; the latest past runs."""
     vat = VatTable.load()
@@ -51,12 +53,14 @@ def index(request: HttpRequest) -> HttpResponse:
                   {"programmes": programmes, "past": past, "page": page})
 
 
+@cached_public_page
 def training_map(request: HttpRequest) -> HttpResponse:
     return render(
         request, "catalogue/training_map.html", {"programmes": selectors.programmes_for_map()}
     )
 
 
+@cached_public_page
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.run_for_page(run_id=run_id, viewer=request.user)
     if run is None:
@@ -77,6 +81,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     })
 
 
+@cached_public_page
 def level_detail(request: HttpRequest, programme: str, level: str) -> HttpResponse:
     found = selectors.level_for_page(programme_slug=programme, level_slug=level)
     if found is None:
