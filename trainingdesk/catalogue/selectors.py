@@ -79,7 +79,8 @@ def run_for_page(*, run_id: int, viewer: User | AnonymousUser) -> CourseRun | No
     ).prefetch_related("level__coursework")
     if not viewer.is_staff:
         runs = runs.exclude(status=RunStatus.DRAFT)
-    return runs.filter(pk=run_id).first()
+    # order_by(): `first()` would otherwise order by the model's default, run -> level -> programme.
+    return runs.filter(pk=run_id).order_by().first()
 
 
 def level_for_page(*, programme_slug: str, level_slug: str) -> Level | None:
