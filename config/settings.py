@@ -206,6 +206,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Send the outbox after each commit (in a thread); off when a scheduler runs deliver_outbox.
 OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", True)
 
+# "default" is each worker's own memory (the page cache: a miss only costs a render);
+# "shared" is one table all workers see, for counts that must add up across them (rate limits).
+# Its table is made by a migration (lib/migrations), so `migrate` is all a new database needs.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "trainingdesk_shared_cache",
+    },
+}
+VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30, minimum=1)
+
 # Public pages for anonymous visitors are cached for this many seconds at most, and any audited
 # change makes a new version at once (see lib/pagecache.py). 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60, minimum=0)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.factories import UserFactory
 from trainingdesk.accounts.models import Role, User
@@ -18,9 +18,10 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no page or rate-limit count from another test."""
-    cache.clear()
+    # The "shared" cache is a table in the test database: each test's rollback empties it.
+    caches["default"].clear()
     yield
-    cache.clear()
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from tests.attendance.conftest import (  # noqa: F401 - fixtures shared with attendance tests
     AFTER_THE_LAST_DAY,
@@ -12,13 +11,6 @@ from tests.attendance.conftest import (  # noqa: F401 - fixtures shared with att
 )
 from trainingdesk.attendance.models import AttendanceConfirmation, MarkStatus
 from trainingdesk.attendance.services import MarkInput, record_marks
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

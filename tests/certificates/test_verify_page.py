@@ -65,3 +65,14 @@ def test_codes_have_at_least_80_bits_of_randomness(confirmation):
     code = new_verification_code().replace("-", "")
     assert len(code) * (len(CODE_ALPHABET).bit_length() - 1) >= 80
     assert len({new_verification_code() for _ in range(1000)}) == 1000
+
+
+@override_settings(VERIFY_RATE_LIMIT_PER_MINUTE=3)
+def test_the_limit_is_counted_across_workers_in_the_shared_cache(client, confirmation):
+    from django.core.cache import caches
+
+    url = reverse("certificates:verify", args=["ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"])
+    for _ in range(3):
+        client.get(url)
+    caches["default"].clear()  # another worker has its own memory, but shares the table
+    assert client.get(url).status_code == 429

@@ -20,7 +20,7 @@ from trainingdesk.lib.ratelimit import allow, client_address
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
-    limit = getattr(settings, "VERIFY_RATE_LIMIT_PER_MINUTE", 30)
+    limit = settings.VERIFY_RATE_LIMIT_PER_MINUTE
     if allow(f"verify:{client_address(request)}", limit=limit, per=60):
         return None
     response = render(request, "certificates/rate_limited.html", status=429)

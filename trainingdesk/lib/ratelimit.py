@@ -1,10 +1,10 @@
-"""A fixed-window rate limit kept in Django's cache: `allow(key, limit=30, per=60)`."""
+"""A fixed-window rate limit kept in the cache all workers share: `allow(key, limit=30, per=60)`."""
 
 from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 
 
@@ -16,6 +16,7 @@ def client_address(request: HttpRequest) -> str:
 
 def allow(key: str, *, limit: int, per: int) -> bool:
     """Count one hit on `key` in the current window of `per` seconds; False once over `limit`."""
+    cache = caches["shared"]
     window = int(time.time() // per)
     bucket = f"ratelimit:{key}:{window}"
     cache.add(bucket, 0, timeout=per + 1)
