@@ -24,6 +24,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(STAMP)
 	$(BIN)/mypy config trainingdesk
