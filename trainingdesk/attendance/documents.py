@@ -9,6 +9,7 @@ import io
 import segno
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -111,7 +112,7 @@ def confirmation_pdf(confirmation: AttendanceConfirmation) -> bytes:
 
     y -= 16 * mm
     pdf.setFont("Helvetica", 11)
-    pdf.drawString(left, y, f"Issued {format_short_day(confirmation.issued_at.date())} by "
+    pdf.drawString(left, y, f"Issued {format_short_day(timezone.localdate(confirmation.issued_at))} by "
                             f"{confirmation.provider_name}.")
     if confirmation.provider_accreditation:
         y -= 6 * mm

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from reportlab.lib.units import mm
 
 from trainingdesk.bookings.models import Booking, Invoice
@@ -23,7 +24,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     heading = "Credit note" if invoice.is_credit_note else "VAT invoice"
     facts = [
         ("Number", invoice.number),
-        ("Date of issue", format_short_day(invoice.issued_at.date())),
+        ("Date of issue", format_short_day(timezone.localdate(invoice.issued_at))),
         ("Tax point", format_short_day(invoice.tax_point)),
     ]
     if invoice.is_credit_note and invoice.credits_id:

@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -54,6 +55,12 @@ from trainingdesk.lib.zones import format_short_day
 # a rush for the last seat oversells. Never off in the product.
 LOCK_SEATS = True
 ALREADY_BOOKED = "You already have a place (or a place on the waitlist) on this run."
+
+
+def _today(now: dt.datetime) -> dt.date:
+    """The provider's date at `now` (UK time): the tax point, the VAT rate's date, the last day
+    of an early rate or a discount. Not the UTC date, which is a day behind after midnight BST."""
+    return timezone.localdate(now)
 
 
 def _race_window() -> None:
@@ -132,7 +139,7 @@ def book(
             payer_fields = _check_payer(payer)
             discount = _take_discount(discount_code, run, now)
             price = pricing.booking_price(
-                option.net_amount, vat.rate(option.vat_category, now.date()),
+                option.net_amount, vat.rate(option.vat_category, _today(now)),
                 _as_rule(discount) if discount else None,
             )
             taken = unlocked_taken if unlocked_taken is not None else seats_taken(run)
@@ -192,7 +199,7 @@ def _check_bookable(participant: User, run: CourseRun, option_id: int, now: dt.d
         raise ValidationError({"option": "Choose one of this run's options."})
     if not option.open_to(participant):
         raise ValidationError({"option": f"The option “{option.name}” is for members only."})
-    if not option.available_on(now.date()):
+    if not option.available_on(_today(now)):
         raise ValidationError({"option": f"The option “{option.name}” is no longer available."})
     return option
 
@@ -247,7 +254,7 @@ def _take_discount(code: str, run: CourseRun, now: dt.datetime) -> DiscountCode 
     # Lock the code: two bookings may not both take its last use.
     discount = DiscountCode.objects.select_for_update().filter(code__iexact=code).first()
     refusal = pricing.discount_refusal(
-        _as_rule(discount) if discount else None, today=now.date(), level_id=run.level_id
+        _as_rule(discount) if discount else None, today=_today(now), level_id=run.level_id
     )
     if refusal or discount is None:
         raise ValidationError({"discount_code": refusal})
@@ -306,7 +313,7 @@ def _issue(
         total = total + amount
     invoice = Invoice.objects.create(
         kind=kind, number=_next_number(kind), booking=booking, credits=credits,
-        issued_at=now, tax_point=now.date(),
+        issued_at=now, tax_point=_today(now),
         supplier_name=provider.name, supplier_address=provider.address,
         supplier_vat_number=provider.vat_number,
         customer_name=booking.billing_name,
@@ -316,7 +323,7 @@ def _issue(
         payment_terms="" if kind == DocumentKind.CREDIT_NOTE
         else f"Payment due within {provider.payment_terms_days} days of the date of issue",
         due_date=None if kind == DocumentKind.CREDIT_NOTE
-        else now.date() + dt.timedelta(days=provider.payment_terms_days),
+        else _today(now) + dt.timedelta(days=provider.payment_terms_days),
         total_net=total.net, total_vat=total.vat, total_gross=total.gross, note=note,
     )
     InvoiceLine.objects.bulk_create(
@@ -364,7 +371,7 @@ def _credit_everything(booking: Booking, reason: str, now: dt.datetime) -> list[
 def cancellation_terms_for(run: CourseRun, now: dt.datetime) -> tuple[int, Decimal]:
     """(days' notice, refund %) if the participant cancelled now."""
     first_day = _first_day(run)
-    notice = (first_day.date - now.date()).days if first_day else 0
+    notice = (first_day.date - timezone.localdate(now, ZoneInfo(run.time_zone))).days if first_day else 0
     terms = list(
         CancellationTerm.objects.filter(provider=run.level.programme.provider)
         .values_list("days_notice", "refund_percent")
@@ -614,7 +621,7 @@ def transfer_booking(
         # A discount given at booking moves with the booking (its use was counted then), so a
         # transfer the participant did not cause never costs them more.
         discount = booking.discount_code
-        price = pricing.booking_price(option.net_amount, vat.rate(option.vat_category, now.date()),
+        price = pricing.booking_price(option.net_amount, vat.rate(option.vat_category, _today(now)),
                                       _as_rule(discount) if discount else None)
         booking.run = target
         booking.option = option

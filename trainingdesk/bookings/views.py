@@ -126,7 +126,7 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
     if run is None:
         raise Http404("No such run")
     now = timezone.now()
-    choices = _option_choices(run, user, now.date())
+    choices = _option_choices(run, user, timezone.localdate(now))
     option_ids = [c.option.pk for c in choices if c.open_to_viewer]
     existing = selectors.active_booking_on(run=run, participant=user)
     unbookable = _why_unbookable(run, user, now)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trainingdesk.catalogue.models import (
@@ -140,7 +141,7 @@ def summarise(run: CourseRun, vat: VatTable, now: dt.datetime) -> RunSummary:
         first_date=days[0].date if days else None,
         has_finished=has_finished(run, now),
         booking=booking(run, now),
-        price_from=price_from(run, vat, now.date()),
+        price_from=price_from(run, vat, timezone.localdate(now)),
     )
 
 
