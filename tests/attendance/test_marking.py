@@ -210,3 +210,34 @@ def test_the_coordinator_changes_a_closed_register_only_with_a_reason(client, fo
 def test_marking_needs_a_post(client, foundation_run, trainer):
     client.force_login(trainer)
     assert client.get(mark_url(day(foundation_run, 1))).status_code == 405
+
+
+def test_a_refused_mark_comes_back_with_the_message_beside_the_field_and_what_was_sent(
+        client, foundation_run, option, trainer):
+    booking = booked(foundation_run, option)
+    client.force_login(trainer)
+
+    response = client.post(mark_url(day(foundation_run, 1)),
+                           {"booking": booking.pk, "status": "late", "minutes_missed": "9999"}, **HTMX)
+
+    page = response.content.decode()
+    b = booking.pk
+    assert f'<p class="field__error" id="b{b}-minutes_missed_error">' in page
+    assert "Ensure this value is less than or equal to 600." in page
+    assert "Enter how many minutes they missed." not in page  # they did: one message is enough
+    assert f'aria-describedby="minutes-hint b{b}-minutes_missed_error" aria-invalid="true"' in page
+    assert 'value="9999"' in page and f'value="late" id="b{b}-status_1" required checked' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_a_mark_without_a_status_marks_the_group_as_in_error(client, foundation_run, option, trainer):
+    booking = booked(foundation_run, option)
+    client.force_login(trainer)
+
+    response = client.post(mark_url(day(foundation_run, 1)), {"booking": booking.pk}, **HTMX)
+
+    page = response.content.decode()
+    assert f'aria-describedby="b{booking.pk}-status_error"' in page
+    assert f'id="b{booking.pk}-status_error"' in page
+    assert "Choose present, late, left early or absent." in page
+    assert page.count('aria-invalid="true"') == 4

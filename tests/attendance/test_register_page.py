@@ -132,6 +132,60 @@ def test_its_query_count_does_not_grow_with_the_participants(client, foundation_
         assert len(client.get(url(first)).context["register"].rows) == 30
 
 
+def test_a_register_of_200_has_200_rows_in_as_many_queries_as_one_of_one(
+        client, foundation_run, later_run, option, trainer, coordinator, django_assert_num_queries):
+    first = day(foundation_run, 1)
+    _booked_people(foundation_run, option, 1)
+    client.force_login(coordinator)
+    client.get(url(first))
+    with CaptureQueriesContext(connection) as one:
+        client.get(url(first))
+
+    foundation_run.capacity = 200
+    foundation_run.save(update_fields=["capacity"])
+    _booked_people(foundation_run, option, 198)
+    making_up = booked(later_run, later_run.options.get())  # one more, making the day up
+    services.assign_make_up_day(booking=making_up, day=first, actor=coordinator,
+                                now=dt.datetime(2022, 5, 2, tzinfo=dt.UTC))
+    everyone = [*foundation_run.bookings.all(), making_up]
+    record_marks(day=first, actor=trainer, marks=[
+        MarkInput(b.pk, MarkStatus.LATE if n % 2 else MarkStatus.PRESENT, 10 if n % 2 else 0)
+        for n, b in enumerate(everyone[:150])])
+    with django_assert_num_queries(len(one)):
+        response = client.get(url(first))
+
+    page = response.content.decode()
+    assert len(response.context["register"].rows) == 200
+    assert page.count('<li class="register-row') == 200
+    assert page.count('<form method="post" action="/attendance/days/') == 200 + 2  # and the two actions
+    assert page.count('<fieldset class="register-row__fieldset">') == 200
+    assert page.count('name="csrfmiddlewaretoken"') == 200 + 3  # each row, both actions, sign-out
+    assert page.count("Late, 10 minutes missed") == 75 and page.count("Not marked yet") == 50
+    assert "make-up from" in page
+    assert page.count('aria-describedby="minutes-hint"') == 200 and page.count('id="minutes-hint"') == 1
+
+
+def test_each_row_is_a_form_of_its_own_with_a_named_group_of_choices(client, foundation_run, option,
+                                                                    trainer, participant):
+    booking = booked(foundation_run, option, participant)
+    record_marks(day=day(foundation_run, 1), marks=[MarkInput(booking.pk, MarkStatus.LATE, 25)],
+                 actor=trainer)
+    client.force_login(trainer)
+
+    page = client.get(url(day(foundation_run, 1))).content.decode()
+
+    b = booking.pk
+    assert f'<input type="hidden" name="booking" value="{b}">' in page
+    assert '<legend class="register-row__name">Pat Participant</legend>' in page
+    assert (f'<label><input type="radio" name="status" value="late" id="b{b}-status_1" required checked>'
+            " Late</label>") in page
+    assert f'<label class="field__label" for="b{b}-minutes_missed">Minutes missed</label>' in page
+    assert f'id="b{b}-minutes_missed" value="25"' in page
+    assert "Save<span class=\"visually-hidden\"> the mark for Pat Participant</span>" in page
+    assert "When late or leaving early" not in page  # the hint is once above the list
+    assert 'id="minutes-hint"' in page
+
+
 def test_an_unknown_day_is_not_found(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("attendance:register", args=[999999])).status_code == 404

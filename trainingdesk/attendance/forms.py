@@ -28,20 +28,16 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class MarkForm(forms.Form):
-    """One participant's mark on one day's register. Its ids carry the booking, so that a
-    page of forms has no two fields with one id."""
+    """One participant's mark on one day's register, as a row posts it. It validates only: the
+    register draws its rows as plain HTML (views.MarkRow), with the ids this form's auto_id
+    gives, so that the error summary's links reach the fields."""
 
-    booking = forms.IntegerField(widget=forms.HiddenInput)
+    booking = forms.IntegerField()
     status = forms.ChoiceField(label=_("Attendance"), choices=MarkStatus.choices,
-                               widget=forms.RadioSelect,
                                error_messages={"required": _("Choose present, late, left early or absent.")})
-    minutes_missed = forms.IntegerField(
-        label=_("Minutes missed"), required=False, min_value=0, max_value=600,
-        help_text=_("When late or leaving early."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
-    )
-    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500,
-                             help_text=_("The register is closed: say why this mark changes."))
+    minutes_missed = forms.IntegerField(label=_("Minutes missed"), required=False, min_value=0,
+                                        max_value=600)
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
 
     def __init__(self, *args: Any, booking_id: int, needs_reason: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"b{booking_id}-%s")
@@ -57,7 +53,8 @@ class MarkForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         status, minutes = data.get("status"), data.get("minutes_missed")
-        if status in MISSES_MINUTES and not minutes:
+        # Ask for the minutes only when none were given: a number out of range says so already.
+        if status in MISSES_MINUTES and not minutes and "minutes_missed" not in self.errors:
             self.add_error("minutes_missed", _("Enter how many minutes they missed."))
         if status not in MISSES_MINUTES:
             data["minutes_missed"] = 0

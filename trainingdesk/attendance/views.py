@@ -8,12 +8,15 @@ anyone else signed in is refused with 403. Views parse input, call one service a
 from __future__ import annotations
 
 import secrets
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any, TypedDict, cast
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +35,7 @@ from trainingdesk.attendance.forms import (
 )
 from trainingdesk.attendance.models import AttendanceMark, MarkSource, MarkStatus
 from trainingdesk.catalogue.models import CourseRun, TrainingDay
+from trainingdesk.lib.zones import format_clock, format_day
 
 ZOOM_SESSION_KEY = "attendance_zoom_previews"
 ZOOM_PREVIEWS_KEPT = 3
@@ -96,32 +100,139 @@ def run_days(request: HttpRequest, run_id: int) -> HttpResponse:
 
 # --- a day's register ------------------------------------------------------------------------
 
-def _row_context(register: selectors.Register, row: selectors.RegisterRow, user: User,
-                 form: MarkForm | None = None, saved: bool = False) -> dict[str, Any]:
+class MarkRow(TypedDict):
+    """One row of a day's register as its template draws it: plain text worked out once for the
+    page, so that a register of 200 renders as text rather than as 200 forms of widgets (a
+    MarkForm only validates what a row posts; its errors come here as text). A dict, since a
+    template looks up a dict's keys before an object's attributes; the booking's id is text,
+    since the template writes it eight times and Django formats a number slowly."""
+
+    booking_id: str
+    name: str
+    save_for: str  # "the mark for Pat Participant": the Save button's words for screen readers
+    make_up_from: str  # the title of the run they are booked on, when making this day up
+    mark_text: str  # "Late, 25 minutes missed"; "" when not marked yet
+    recorded: str  # "by Tom Trainer at 9:30am, Tuesday 21 June 2022"
+    make_up_url: str  # for the coordinator: assign them a make-up day
+    make_up_for: str  # "to Pat Participant", that link's words for screen readers
+    saved: bool
+    # The row's form, when its mark may be changed:
+    editable: bool
+    needs_reason: bool
+    choices: list[tuple[str, str, str, bool]]  # value, label, input id, checked
+    minutes: str
+    reason: str
+    has_errors: bool
+    non_field_errors: list[str]
+    status_errors: list[str]
+    minutes_errors: list[str]
+    reason_errors: list[str]
+
+
+MAKE_UP_PLACEHOLDER = "REFERENCE"
+
+
+@dataclass
+class _RowMaker:
+    """What every row of one register shares, worked out once for the page: its words are
+    translated here once, not once a row (each translation is a search of several catalogues)."""
+
+    editable: bool
+    needs_reason: bool
+    zone: ZoneInfo
+    coordinator: bool
+
+    def __post_init__(self) -> None:
+        self.labels = [(value, str(label)) for value, label in MarkStatus.choices]
+        self.status_labels = dict(self.labels)
+        self.save_for = _("the mark for %(name)s")
+        self.make_up_for = _("to %(name)s")
+        self.by = _("by %(name)s at %(time)s, %(date)s")
+        self.from_zoom = _("from the Zoom report at %(time)s, %(date)s")
+        self.at = _("at %(time)s, %(date)s")
+        self.missed: dict[int, str] = {}
+        # One reverse() for the page: each row's booking reference (capital letters and
+        # digits) takes the placeholder's place.
+        self.make_up_url = reverse("attendance:assign_make_up", args=[MAKE_UP_PLACEHOLDER])
+
+    def _mark_text(self, mark: AttendanceMark) -> str:
+        text = self.status_labels.get(mark.status, mark.status)
+        minutes = mark.minutes_missed
+        if minutes:
+            if minutes not in self.missed:
+                self.missed[minutes] = ngettext("%(count)s minute missed", "%(count)s minutes missed",
+                                                minutes) % {"count": minutes}
+            text += ", " + self.missed[minutes]
+        return text
+
+    def _recorded(self, mark: AttendanceMark) -> str:
+        at = mark.recorded_at.astimezone(self.zone)
+        when = {"time": format_clock(at), "date": format_day(at.date())}
+        if mark.source == MarkSource.ZOOM:
+            return self.from_zoom % when
+        if mark.recorded_by is not None:
+            return self.by % {**when, "name": mark.recorded_by.full_name}
+        return self.at % when
+
+    def __call__(self, row: selectors.RegisterRow, *, form: MarkForm | None = None,
+                 saved: bool = False) -> MarkRow:
+        booking, mark = row.booking, row.mark
+        pk, name = str(booking.pk), booking.participant.full_name
+        make_up_from = row.make_up_from
+        if form is not None and form.is_bound:  # a mark that was refused: what was sent
+            status = str(form.data.get("status", ""))
+            minutes = str(form.data.get("minutes_missed", ""))
+            reason = str(form.data.get("reason", ""))
+            errors = form.errors
+        else:
+            status = mark.status if mark else ""
+            minutes = str(mark.minutes_missed) if mark and mark.minutes_missed else ""
+            reason, errors = "", ErrorDict()
+        return {
+            "booking_id": pk, "name": name, "save_for": self.save_for % {"name": name},
+            "make_up_from": make_up_from.title if make_up_from else "",
+            "mark_text": self._mark_text(mark) if mark else "",
+            "recorded": self._recorded(mark) if mark else "",
+            "make_up_url": (self.make_up_url.replace(MAKE_UP_PLACEHOLDER, booking.reference)
+                            if self.coordinator else ""),
+            "make_up_for": self.make_up_for % {"name": name} if self.coordinator else "",
+            "saved": saved,
+            "editable": self.editable, "needs_reason": self.needs_reason,
+            "choices": [(value, label, f"b{pk}-status_{i}", value == status)
+                        for i, (value, label) in enumerate(self.labels)] if self.editable else [],
+            "minutes": minutes, "reason": reason,
+            "has_errors": bool(errors),
+            "non_field_errors": [str(e) for e in errors.get(NON_FIELD_ERRORS, ())],
+            "status_errors": [str(e) for e in errors.get("status", ())],
+            "minutes_errors": [str(e) for e in errors.get("minutes_missed", ())],
+            "reason_errors": [str(e) for e in errors.get("reason", ())],
+        }
+
+
+def _row_maker(register: selectors.Register, user: User) -> _RowMaker:
     editable = (register.has_happened and not register.run_cancelled
                 and (not register.is_closed or user.is_coordinator))
-    needs_reason = register.is_closed and user.is_coordinator
-    if form is None and editable:
-        mark = row.mark
-        form = MarkForm(booking_id=row.booking.pk, needs_reason=needs_reason, initial={
-            "booking": row.booking.pk,
-            "status": mark.status if mark else None,
-            "minutes_missed": mark.minutes_missed if mark and mark.minutes_missed else None,
-        })
-    return {"row": row, "form": form if editable else None, "day": register.day,
-            "is_coordinator": user.is_coordinator, "saved": saved}
+    return _RowMaker(editable=editable, needs_reason=register.is_closed and user.is_coordinator,
+                     zone=ZoneInfo(register.day.run.time_zone), coordinator=user.is_coordinator)
+
+
+def _row_response(request: HttpRequest, day: TrainingDay, row: MarkRow) -> HttpResponse:
+    """One row of the register, for htmx to swap in."""
+    return render(request, "attendance/_register_row.html", {
+        "rows": [row], "mark_url": reverse("attendance:mark", args=[day.pk])})
 
 
 def _register_page(request: HttpRequest, day: TrainingDay, *, failed: MarkForm | None = None,
                    status: int = 200) -> HttpResponse:
     user = _actor(request)
     page = selectors.register(day)
-    rows = [_row_context(page, row, user,
-                         form=failed if failed is not None and failed.booking_id == row.booking.pk else None)
+    make = _row_maker(page, user)
+    rows = [make(row, form=failed if failed is not None and failed.booking_id == row.booking.pk else None)
             for row in page.rows]
     return render(request, "attendance/register.html", {
         "day": day, "run": day.run, "register": page, "rows": rows, "failed": failed,
-        "is_coordinator": user.is_coordinator,
+        "is_coordinator": user.is_coordinator, "editable": make.editable,
+        "needs_reason": make.needs_reason, "mark_url": reverse("attendance:mark", args=[day.pk]),
         "can_mark": page.has_happened and not page.run_cancelled and not page.is_closed,
     }, status=status)
 
@@ -180,16 +291,13 @@ def mark(request: HttpRequest, day_id: int) -> HttpResponse:
     if saved:
         fresh = selectors.register_row(day, booking_id) or row
         if request.htmx:  # type: ignore[attr-defined]
-            return render(request, "attendance/_register_row.html",
-                          _row_context(selectors.register(day), fresh, user, saved=True))
+            return _row_response(request, day, _row_maker(register_now, user)(fresh, saved=True))
         messages.success(request, _("%(name)s: %(mark)s.") % {
             "name": row.booking.participant.full_name, "mark": _describe(saved[0])})
         return redirect(_register_url(day, booking_id))
 
     if request.htmx:  # type: ignore[attr-defined]
-        context = _row_context(register_now, row, user)
-        context["form"] = form
-        return render(request, "attendance/_register_row.html", context)
+        return _row_response(request, day, _row_maker(register_now, user)(row, form=form))
     return _register_page(request, day, failed=form, status=400)
 
 
