@@ -373,6 +373,9 @@ class OutgoingEmail(models.Model):
                                    help_text="[{'kind': 'invoice', 'id': 1}, ...]")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A sender claims an email until then, sends it outside any transaction, then marks it sent;
+    # a sender that dies mid-way lets the claim lapse and the email is sent again (at least once).
+    claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
