@@ -14,9 +14,10 @@ from tests.attendance.conftest import booked
 from tests.attendance.fixtures_extra import *  # noqa: F403 - the fixtures
 from tests.attendance.fixtures_extra import day
 from tests.factories import UserFactory
-from trainingdesk.attendance import services
+from trainingdesk.attendance import selectors, services
 from trainingdesk.attendance.models import MarkStatus
 from trainingdesk.attendance.services import MarkInput, record_marks
+from trainingdesk.bookings.services import cancel_booking
 
 pytestmark = pytest.mark.usefixtures("after_the_last_day")
 
@@ -163,6 +164,25 @@ def test_a_register_of_200_has_200_rows_in_as_many_queries_as_one_of_one(
     assert page.count("Late, 10 minutes missed") == 75 and page.count("Not marked yet") == 50
     assert "make-up from" in page
     assert page.count('aria-describedby="minutes-hint"') == 200 and page.count('id="minutes-hint"') == 1
+
+
+def test_the_register_lists_the_people_the_marking_service_accepts(foundation_run, option, later_run,
+                                                                  coordinator):
+    """selectors.register reads fewer columns than services.register_bookings, by its own
+    query: both must name the same people."""
+    first = day(foundation_run, 1)
+    staying, leaving = booked(foundation_run, option), booked(foundation_run, option)
+    cancel_booking(booking=leaving, actor=coordinator, full_refund=True, notify=False,
+                   now=dt.datetime(2022, 5, 2, tzinfo=dt.UTC))
+    making_up = booked(later_run, later_run.options.get())
+    services.assign_make_up_day(booking=making_up, day=first, actor=coordinator,
+                                now=dt.datetime(2022, 5, 2, tzinfo=dt.UTC))
+    booked(later_run, later_run.options.get())  # on another run, not making this day up
+
+    listed = [row.booking for row in selectors.register(first).rows]
+
+    assert listed == services.register_bookings(first)
+    assert set(listed) == {staying, making_up}
 
 
 def test_each_row_is_a_form_of_its_own_with_a_named_group_of_choices(client, foundation_run, option,
