@@ -379,6 +379,28 @@ def cancellation_terms_for(run: CourseRun, now: dt.datetime) -> tuple[int, Decim
     return notice, pricing.refund_percent(terms, days_notice=notice)
 
 
+@dataclass(frozen=True)
+class CancellationQuote:
+    """What cancelling a confirmed booking now costs under the provider's terms."""
+
+    days_notice: int
+    refund_percent: Decimal
+    kept: Decimal  # gross, kept as a cancellation charge
+    refund: Decimal  # gross, of what was invoiced
+
+
+def _quote(booking: Booking, invoices: list[Invoice], notice: int, refund: Decimal) -> CancellationQuote:
+    invoiced = sum((inv.total_gross for inv in invoices), Decimal(0))
+    kept = sum((pricing.retained_amount(inv.total_gross, refund) for inv in invoices), Decimal(0))
+    return CancellationQuote(notice, refund, kept, invoiced - kept)
+
+
+def cancellation_quote(*, booking: Booking, now: dt.datetime) -> CancellationQuote:
+    """The terms the booking's page shows: computed exactly as `cancel_booking` will charge."""
+    notice, refund = cancellation_terms_for(booking.run, now)
+    return _quote(booking, _open_invoices(booking), notice, refund)
+
+
 def cancel_booking(
     *, booking: Booking, actor: User, reason: str = "", full_refund: bool = False,
     now: dt.datetime | None = None, notify: bool = True,
@@ -422,10 +444,9 @@ def _cancel(
             notice, refund = cancellation_terms_for(run, now)
             if full_refund and is_coordinator:
                 refund = Decimal(100)
-            paid_invoices = _open_invoices(booking)
+            quote = _quote(booking, _open_invoices(booking), notice, refund)
             credit_notes = _credit_everything(booking, reason or "Booking cancelled", now)
-            retained = sum((pricing.retained_amount(inv.total_gross, refund) for inv in paid_invoices),
-                           Decimal(0))
+            retained = quote.kept
             if retained > 0:
                 amount = TaxedAmount.from_gross(retained, booking.vat_rate)
                 charge = _issue(
@@ -726,3 +747,39 @@ def _email_confirmation(booking: Booking, invoice: Invoice) -> None:
         queue_email(to=[booking.invoice_email], template="invoice_to_payer",
                     context={**_context(booking), "invoice": invoice},
                     attachments=[{"kind": "invoice", "id": invoice.pk}])
+
+
+# --- a run's places --------------------------------------------------------------------------
+
+def places_taken_message(taken: int) -> str:
+    if taken == 1:
+        return "1 place is already taken: the run needs at least 1 place."
+    return f"{taken} places are already taken: the run needs at least {taken} places."
+
+
+def change_capacity(
+    *, run: CourseRun, capacity: int, actor: User, now: dt.datetime | None = None
+) -> CourseRun:
+    """Change how many places a run has. Refused below the places already taken (confirmed or
+    offered); new places go to the waitlist first, in order, before any new booker sees them."""
+    now = now or timezone.now()
+    if not actor.is_coordinator:
+        raise ValidationError("Only the training coordinator can change a run's places.")
+    if capacity < 1:
+        raise ValidationError({"capacity": "A run needs at least one place."})
+    with transaction.atomic():
+        # Locked as a booking locks it: otherwise a booking could take a seat between counting
+        # the places taken and saving fewer, or take a new place ahead of the waitlist.
+        run = _lock_run(run.pk)
+        taken = seats_taken(run)
+        if capacity < taken:
+            raise ValidationError({"capacity": places_taken_message(taken)})
+        if capacity == run.capacity:
+            return run
+        before = snapshot(run)
+        run.capacity = capacity
+        run.save(update_fields=["capacity"])
+        log_action(actor, "catalogue.run.capacity_changed", run, before=before,
+                   after=snapshot(run))
+        offer_free_seats(run=run, now=now)
+        return run

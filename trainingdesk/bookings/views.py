@@ -253,9 +253,8 @@ def _cancellation_terms(booking: Booking, row: BookingRow, now: dt.datetime) -> 
     """What cancelling now would cost, for a confirmed booking of a run not yet started."""
     if not booking.is_confirmed or row.first_starts_at is None or now >= row.first_starts_at:
         return None
-    notice, refund_percent = services.cancellation_terms_for(booking.run, now)
-    refund = (booking.gross * refund_percent / 100).quantize(Decimal("0.01"))
-    return CancellationTerms(notice, refund_percent, refund, booking.gross - refund)
+    quote = services.cancellation_quote(booking=booking, now=now)
+    return CancellationTerms(quote.days_notice, quote.refund_percent, quote.refund, quote.kept)
 
 
 @login_required
