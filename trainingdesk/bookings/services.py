@@ -262,6 +262,14 @@ def _take_discount(code: str, run: CourseRun, now: dt.datetime) -> DiscountCode 
     return discount
 
 
+def _release_discount(booking: Booking) -> None:
+    """Give back the use of a discount code taken by a booking that never held a place (it
+    left the waitlist, declined or let its offer expire): a limited code is for places."""
+    if booking.discount_code_id is not None:
+        DiscountCode.objects.filter(pk=booking.discount_code_id, times_used__gt=0).update(
+            times_used=F("times_used") - 1)
+
+
 def _as_rule(discount: DiscountCode) -> pricing.Discount:
     return pricing.Discount(
         code=discount.code, percent_off=discount.percent_off, amount_off=discount.amount_off,
@@ -316,10 +324,14 @@ def _issue(
         issued_at=now, tax_point=_today(now),
         supplier_name=provider.name, supplier_address=provider.address,
         supplier_vat_number=provider.vat_number,
-        customer_name=booking.billing_name,
-        customer_address="\n".join(filter(None, [booking.billing_address, booking.billing_postcode])),
-        customer_email=booking.invoice_email, participant_name=booking.participant.full_name,
-        purchase_order=booking.purchase_order,
+        # A credit note names the customer and purchase order of the invoice it credits, even
+        # if the booking's billing details were corrected since.
+        customer_name=credits.customer_name if credits else booking.billing_name,
+        customer_address=credits.customer_address if credits else "\n".join(
+            filter(None, [booking.billing_address, booking.billing_postcode])),
+        customer_email=credits.customer_email if credits else booking.invoice_email,
+        participant_name=booking.participant.full_name,
+        purchase_order=credits.purchase_order if credits else booking.purchase_order,
         payment_terms="" if kind == DocumentKind.CREDIT_NOTE
         else f"Payment due within {provider.payment_terms_days} days of the date of issue",
         due_date=None if kind == DocumentKind.CREDIT_NOTE
@@ -460,6 +472,8 @@ def _cancel(
         booking.offer_expires_at = None
         booking.cancellation_reason = reason
         booking.save(update_fields=["status", "cancelled_at", "offer_expires_at", "cancellation_reason"])
+        if was_waiting:
+            _release_discount(booking)
         log_action(actor, "bookings.booking.cancelled", booking, before=before,
                    after=snapshot(booking), reason=reason)
         if notify:
@@ -502,6 +516,8 @@ def cancel_run(*, run: CourseRun, actor: User, reason: str, now: dt.datetime | N
             booking.cancellation_reason = f"Run cancelled: {reason}"
             booking.save(update_fields=["status", "cancelled_at", "offer_expires_at",
                                         "cancellation_reason"])
+            if waiting:
+                _release_discount(booking)
             log_action(actor, "bookings.booking.cancelled", booking, before=before,
                        after=snapshot(booking), reason=booking.cancellation_reason)
             queue_email(
@@ -555,10 +571,16 @@ def accept_offer(*, booking: Booking, actor: User, now: dt.datetime | None = Non
         if booking.status != BookingStatus.OFFERED:
             raise ValidationError("There is no open offer on this booking.")
         before = snapshot(booking)
+        # The net price is the one chosen on joining the waitlist; the VAT is the rate on the
+        # day the place is taken, the invoice's tax point.
+        rate = VatTable.load().rate(booking.option.vat_category, _today(now))
+        price = TaxedAmount.from_net(booking.net, rate)
+        booking.vat_rate, booking.vat, booking.gross = price.rate, price.vat, price.gross
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = now
         booking.offer_expires_at = None
-        booking.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
+        booking.save(update_fields=["status", "confirmed_at", "offer_expires_at", "vat_rate", "vat",
+                                    "gross"])
         invoice = issue_invoice(booking=booking, now=now)
         log_action(actor, "bookings.waitlist.accepted", booking, before=before, after=snapshot(booking))
         _email_confirmation(booking, invoice)
@@ -578,6 +600,7 @@ def _expire(booking: Booking, now: dt.datetime) -> None:
     booking.cancellation_reason = "The offer of a place expired"
     booking.offer_expires_at = None
     booking.save(update_fields=["status", "cancelled_at", "cancellation_reason", "offer_expires_at"])
+    _release_discount(booking)
     log_action(None, "bookings.waitlist.expired", booking, before=before, after=snapshot(booking))
     queue_email(to=[booking.participant.email], template="offer_expired", context=_context(booking))
 
