@@ -87,7 +87,7 @@ def test_a_missing_column_is_named(header, missing):
 @pytest.mark.parametrize("header", [
     "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)",
     "Name,Email,Join time,Leave time,Duration (minutes)",
-    "Participant,User Email,Join Time (UTC),Leave Time (UTC),Duration",
+    "Participant,User Email,Join Time (Europe/London),Leave Time (Europe/London),Duration",
     "  NAME ,  user   email ,JOIN TIME,LEAVE TIME,DURATION (MINUTES)",
     "User Email,Name (Original Name),Leave Time,Join Time",
 ])
@@ -99,6 +99,46 @@ def test_header_variants_are_recognised(header):
     rows, errors = parse(header + "\r\n" + ",".join(cells) + "\r\n")
     assert errors == [] and rows[0].email == "pat@example.org"
     assert rows[0].joined_at == dt.datetime(2022, 6, 21, 9, 30, tzinfo=UK)
+
+
+UTC_HEADER = "Name (Original Name),User Email,Join Time (UTC),Leave Time (UTC),Duration (Minutes)\r\n"
+
+
+def test_times_under_a_utc_header_are_read_as_utc_not_as_the_course_zone():
+    # The brochure's 21 June 2022 is in British Summer Time: teaching 9:30-16:30 in London is
+    # 08:30-15:30 UTC. Someone there from 08:25 to 15:30 UTC stayed to the end.
+    rows, errors = parse(UTC_HEADER + "Pat,pat@example.org,06/21/2022 08:25:00 AM,06/21/2022 03:30:00 PM,425\r\n")
+    assert errors == []
+    assert rows[0].joined_at == dt.datetime(2022, 6, 21, 9, 25, tzinfo=UK)
+    assert rows[0].left_at == FINISHES
+    assert rows[0].joined_at.tzinfo == UK  # shown in the course's zone
+    matching = zoom.propose(rows, [zoom.Person(1, "pat@example.org")], starts_at=STARTS, finishes_at=FINISHES,
+                            break_minutes=60, minimum_percent=80)
+    assert matching.proposals[1].verdict == rules.ZoomVerdict("present", 360, 0)
+
+
+@pytest.mark.parametrize("suffix, written", [
+    ("(UTC)", 8), ("(GMT)", 8), ("(utc)", 8), ("(UTC+00:00)", 8), ("(+00:00)", 8), ("(Etc/UTC)", 8),
+    ("(UTC+01:00)", 9), ("(GMT+1)", 9), ("(+0100)", 9), ("(Europe/London)", 9),
+    ("(UTC-04:00)", 4), ("(America/New_York)", 4),
+])
+def test_a_time_columns_header_names_the_zone_its_times_are_in(suffix, written):
+    # 9:30-16:30 in London on 21 June 2022, written as the header's zone shows it.
+    header = f"Name,User Email,Join Time {suffix},Leave Time {suffix}\r\n"
+    rows, errors = parse(header + f"Pat,pat@example.org,2022-06-21 {written:02}:30:00,2022-06-21 {written + 7:02}:30:00\r\n")
+    assert errors == []
+    assert (rows[0].joined_at, rows[0].left_at) == (STARTS, FINISHES)
+
+
+def test_an_offset_written_in_the_time_wins_over_the_headers_zone():
+    rows, errors = parse(UTC_HEADER + "Pat,pat@example.org,2022-06-21T09:30:00+01:00,2022-06-21T16:30:00+01:00,420\r\n")
+    assert errors == [] and (rows[0].joined_at, rows[0].left_at) == (STARTS, FINISHES)
+
+
+@pytest.mark.parametrize("suffix", ["BST", "Europe", "europe/london", "UTC+25", "../etc/localtime", ""])
+def test_a_time_column_in_a_zone_we_do_not_know_is_refused_rather_than_guessed(suffix):
+    with pytest.raises(ZoomReportError, match=re.escape(f'Join Time ({suffix}) column\'s times are in "{suffix}"')):
+        parse(f"Name,User Email,Join Time ({suffix}),Leave Time\r\nPat,pat@example.org,2022-06-21 09:30,2022-06-21 16:30\r\n")
 
 
 def test_semicolons_are_read_as_separators():

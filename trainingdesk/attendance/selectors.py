@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.utils import timezone
 
 from trainingdesk.accounts.models import User
 from trainingdesk.attendance import rules
@@ -23,6 +21,7 @@ from trainingdesk.attendance.models import (
     MakeUpDay,
     MarkStatus,
 )
+from trainingdesk.attendance.services import day_has_happened
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.catalogue.models import CourseRun, RunStatus, TrainingDay
 
@@ -42,12 +41,6 @@ def day_for_register(day_id: int) -> TrainingDay | None:
 
 def run_for_attendance(run_id: int) -> CourseRun | None:
     return CourseRun.objects.select_related("level__programme").filter(pk=run_id).first()
-
-
-def day_has_happened(day: TrainingDay, now: dt.datetime | None = None) -> bool:
-    """Whether the day has begun in the run's zone: a register can be marked from its date."""
-    now = now or timezone.now()
-    return now.astimezone(ZoneInfo(day.run.time_zone)).date() >= day.date
 
 
 # --- a day's register ------------------------------------------------------------------------

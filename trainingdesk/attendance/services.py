@@ -40,7 +40,9 @@ def may_keep_register(user: User, run: CourseRun) -> bool:
     return run.trainers.filter(pk=user.pk).exists()
 
 
-def _day_has_happened(day: TrainingDay, now: dt.datetime) -> bool:
+def day_has_happened(day: TrainingDay, now: dt.datetime | None = None) -> bool:
+    """Whether the day has begun in the run's zone: a register can be marked from its date."""
+    now = now or timezone.now()
     return now.astimezone(ZoneInfo(day.run.time_zone)).date() >= day.date
 
 
@@ -62,16 +64,32 @@ class MarkInput:
     minutes_missed: int = 0
 
 
-def _check_register_open(day: TrainingDay, actor: User, reason: str, now: dt.datetime) -> bool:
-    """Refuse a change that may not be made; returns whether the register was closed."""
-    run = day.run
+def _lock_day(day: TrainingDay) -> TrainingDay:
+    """The day again, locked until the transaction ends. Everything that changes a register
+    takes this lock first: two people marking the same participant at once would otherwise
+    both insert a first mark, and one would fail on the unique constraint; "mark all present"
+    would mark present someone a trainer has just marked absent; and a register could close
+    while a mark was being recorded."""
+    return TrainingDay.objects.select_for_update(of=("self",)).select_related("run__level").get(pk=day.pk)
+
+
+def _check_keeps_register(actor: User, run: CourseRun) -> None:
     if not may_keep_register(actor, run):
         raise PermissionDenied("Only the run's trainers and the coordinator keep its register.")
-    if run.status == RunStatus.CANCELLED:
+
+
+def _check_day_markable(day: TrainingDay, now: dt.datetime) -> None:
+    if day.run.status == RunStatus.CANCELLED:
         raise ValidationError("This run is cancelled: its register cannot be marked.")
-    if not _day_has_happened(day, now):
+    if not day_has_happened(day, now):
         raise ValidationError(f"Day {day.number} has not happened yet: it can be marked from "
                               f"{day.date:%d %B %Y}.")
+
+
+def _check_register_open(day: TrainingDay, actor: User, reason: str, now: dt.datetime) -> bool:
+    """Refuse a change that may not be made; returns whether the register was closed."""
+    _check_keeps_register(actor, day.run)
+    _check_day_markable(day, now)
     closed = ClosedRegister.objects.filter(day=day).exists()
     if closed:
         if not actor.is_coordinator:
@@ -79,6 +97,27 @@ def _check_register_open(day: TrainingDay, actor: User, reason: str, now: dt.dat
         if not reason.strip():
             raise ValidationError({"reason": "Say why a closed register is being changed."})
     return closed
+
+
+@dataclass(frozen=True)
+class _OpenRegister:
+    """A day's register, locked and checked, with who is on it and their marks as they are
+    now (read under the lock, so no other change can come between reading and writing)."""
+
+    day: TrainingDay
+    closed: bool
+    on_register: dict[int, Booking]
+    existing: dict[int, AttendanceMark]
+
+
+def _open_register(day: TrainingDay, actor: User, reason: str, now: dt.datetime) -> _OpenRegister:
+    """Lock the day, refuse a change that may not be made, then read the register. Call inside
+    a transaction."""
+    day = _lock_day(day)
+    closed = _check_register_open(day, actor, reason, now)
+    return _OpenRegister(day=day, closed=closed,
+                         on_register={b.pk: b for b in register_bookings(day)},
+                         existing={m.booking_id: m for m in AttendanceMark.objects.filter(day=day)})
 
 
 def record_marks(
@@ -89,59 +128,63 @@ def record_marks(
     now = now or timezone.now()
     marks = list(marks)
     with transaction.atomic():
-        # Lock the day: two people marking the same participant at once would otherwise both
-        # insert a first mark, and one would fail on the unique constraint; closing waits too.
-        day = TrainingDay.objects.select_for_update(of=("self",)).select_related("run__level").get(pk=day.pk)
-        closed = _check_register_open(day, actor, reason, now)
-        on_register = {b.pk: b for b in register_bookings(day)}
-        existing = {m.booking_id: m for m in AttendanceMark.objects.filter(day=day)}
-        teaching = day.teaching_minutes
-        saved = []
-        for mark in marks:
-            booking = on_register.get(mark.booking_id)
-            if booking is None:
-                raise ValidationError("That person is not booked on this run, so cannot be marked.")
-            if mark.status not in MarkStatus.values:
-                raise ValidationError({"status": "Choose present, late, left early or absent."})
-            missed = mark.minutes_missed if mark.status in (MarkStatus.LATE, MarkStatus.LEFT_EARLY) else 0
-            if missed < 0 or missed > teaching:
-                raise ValidationError({"minutes_missed": f"Minutes missed must be between 0 and {teaching}."})
-            row = existing.get(booking.pk)
-            before = snapshot(row)
-            if row is None:
-                row = AttendanceMark(day=day, booking=booking)
-            elif row.status == mark.status and row.minutes_missed == missed:
-                saved.append(row)
-                continue
-            row.status, row.minutes_missed, row.source = mark.status, missed, source
-            row.recorded_by, row.recorded_at = actor, now
-            row.save()
-            log_action(actor, "attendance.mark.changed" if before else "attendance.mark.recorded",
-                       row, before=before, after=snapshot(row),
-                       reason=reason if closed else "")
+        register = _open_register(day, actor, reason, now)
+        return _save_marks(register, marks, actor=actor, reason=reason, source=source, now=now)
+
+
+def _save_marks(register: _OpenRegister, marks: list[MarkInput], *, actor: User, reason: str,
+                source: str, now: dt.datetime) -> list[AttendanceMark]:
+    day, on_register, existing = register.day, register.on_register, register.existing
+    teaching = day.teaching_minutes
+    saved = []
+    for mark in marks:
+        booking = on_register.get(mark.booking_id)
+        if booking is None:
+            raise ValidationError("That person is not booked on this run, so cannot be marked.")
+        if mark.status not in MarkStatus.values:
+            raise ValidationError({"status": "Choose present, late, left early or absent."})
+        missed = mark.minutes_missed if mark.status in (MarkStatus.LATE, MarkStatus.LEFT_EARLY) else 0
+        if missed < 0 or missed > teaching:
+            raise ValidationError({"minutes_missed": f"Minutes missed must be between 0 and {teaching}."})
+        row = existing.get(booking.pk)
+        before = snapshot(row)
+        if row is None:
+            row = AttendanceMark(day=day, booking=booking)
+        elif row.status == mark.status and row.minutes_missed == missed:
             saved.append(row)
-        issue_confirmations(bookings=[m.booking for m in saved], now=now)
-        return saved
+            continue
+        row.status, row.minutes_missed, row.source = mark.status, missed, source
+        row.recorded_by, row.recorded_at = actor, now
+        row.save()
+        log_action(actor, "attendance.mark.changed" if before else "attendance.mark.recorded",
+                   row, before=before, after=snapshot(row),
+                   reason=reason if register.closed else "")
+        saved.append(row)
+    issue_confirmations(bookings=[m.booking for m in saved], now=now)
+    return saved
 
 
 def mark_all_present(*, day: TrainingDay, actor: User, now: dt.datetime | None = None) -> int:
     """Mark everyone on the register who has no mark yet as present."""
-    marked = set(AttendanceMark.objects.filter(day=day).values_list("booking_id", flat=True))
-    todo = [MarkInput(b.pk, MarkStatus.PRESENT) for b in register_bookings(day) if b.pk not in marked]
-    record_marks(day=day, marks=todo, actor=actor, now=now)
-    return len(todo)
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Who has no mark is read holding the day's lock, so a mark a trainer saves meanwhile
+        # (absent, say) is either seen here and kept, or waits and is saved after ours.
+        register = _open_register(day, actor, "", now)
+        todo = [MarkInput(pk, MarkStatus.PRESENT) for pk in register.on_register
+                if pk not in register.existing]
+        _save_marks(register, todo, actor=actor, reason="", source=MarkSource.REGISTER, now=now)
+        return len(todo)
 
 
 def close_register(*, day: TrainingDay, actor: User, now: dt.datetime | None = None) -> ClosedRegister:
     now = now or timezone.now()
     with transaction.atomic():
-        # Lock the day so that a mark being recorded finishes before the register closes.
-        day = TrainingDay.objects.select_for_update(of=("self",)).select_related("run").get(pk=day.pk)
-        if not may_keep_register(actor, day.run):
-            raise PermissionDenied("Only the run's trainers and the coordinator keep its register.")
+        day = _lock_day(day)  # a mark being recorded finishes before the register closes
+        _check_keeps_register(actor, day.run)
         if ClosedRegister.objects.filter(day=day).exists():
             raise ValidationError("This register is already closed.")
-        _check_register_open(day, actor, "", now)
+        _check_day_markable(day, now)
         closure = ClosedRegister.objects.create(day=day, closed_by=actor, closed_at=now)
         log_action(actor, "attendance.register.closed", day)
         return closure
@@ -179,11 +222,18 @@ def _attended_numbers(booking: Booking) -> dict[int, dt.date]:
     return attended_days([booking])[booking.pk]
 
 
-def attended_days(bookings: list[Booking]) -> dict[int, dict[int, dt.date]]:
-    """For each booking: day number -> date, for the days that count as attended. One query."""
+def _marks_of(bookings: list[Booking]) -> list[AttendanceMark]:
+    return list(AttendanceMark.objects.filter(booking__in=[b.pk for b in bookings])
+                .select_related("day__run__level"))
+
+
+def attended_days(bookings: list[Booking], *, marks: list[AttendanceMark] | None = None
+                  ) -> dict[int, dict[int, dt.date]]:
+    """For each booking: day number -> date, for the days that count as attended. One query,
+    or none when given the bookings' `marks`."""
     result: dict[int, dict[int, dt.date]] = {b.pk: {} for b in bookings}
-    marks = AttendanceMark.objects.filter(booking__in=[b.pk for b in bookings]).select_related(
-        "day__run__level")
+    if marks is None:
+        marks = _marks_of(bookings)
     for mark in marks:
         level = mark.day.run.level
         if rules.counts_as_attended(mark.status, mark.minutes_missed,
@@ -207,8 +257,9 @@ def issue_confirmations(*, bookings: list[Booking], now: dt.datetime | None = No
         Booking.objects.filter(pk__in=ids, status=BookingStatus.CONFIRMED).exclude(pk__in=already)
         .select_related("participant", "run__level__programme__provider")
     )
-    attended = attended_days(candidates)
-    days_by_key = _days_lookup(candidates, attended)
+    marks = _marks_of(candidates)
+    attended = attended_days(candidates, marks=marks)
+    days_by_key = _days_lookup(marks, attended)
     issued = []
     for booking in candidates:
         level = booking.run.level
@@ -242,10 +293,10 @@ def issue_confirmations(*, bookings: list[Booking], now: dt.datetime | None = No
     return issued
 
 
-def _days_lookup(bookings: list[Booking], attended: dict[int, dict[int, dt.date]]
+def _days_lookup(marks: list[AttendanceMark], attended: dict[int, dict[int, dt.date]]
                  ) -> dict[tuple[int, int], dict[str, str]]:
-    """(booking, day number) -> what the confirmation prints of that day. One query."""
-    marks = AttendanceMark.objects.filter(booking__in=[b.pk for b in bookings]).select_related("day__run")
+    """(booking, day number) -> what the confirmation prints of that day, from the marks that
+    `attended` counted."""
     found: dict[tuple[int, int], dict[str, str]] = {}
     for mark in marks:
         number = mark.day.number

@@ -5,6 +5,9 @@ A report may start with a block about the meeting (its ID, topic, host, start an
 the participants' header; may carry a byte-order mark; may be UTF-8 or Windows-1252 (what Excel
 saves); writes times as "06/21/2022 09:28:11 AM" (or ISO, or day-first in 24-hour locales);
 and has one row each time a person joined, so someone who dropped out and came back has two.
+
+Times are in the zone the time column's header names ("Join Time (UTC)", "(UTC+01:00)",
+"(Europe/London)"), else in the run's zone; an offset written in a time wins over both.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.translation import gettext as _
 
@@ -31,7 +34,7 @@ LABELS = {NAME: "Name (Original Name)", EMAIL: "User Email", JOIN: "Join Time",
 
 # Header cells as Zoom has written them over the years, lower-cased, spaces collapsed, and
 # with any trailing "(...)" dropped: "Name (Original Name)" -> "name", "Join Time (UTC)" ->
-# "join time".
+# "join time". (For the time columns that "(...)" names their zone: see `_header_zone`.)
 ALIASES = {
     "name": NAME, "participant": NAME, "participant name": NAME, "user name": NAME,
     "display name": NAME, "full name": NAME,
@@ -50,6 +53,10 @@ TIME_FORMATS = (
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
 )
 DELIMITERS = (",", ";", "\t")
+SUFFIX = re.compile(r"\s*\(([^)]*)\)$")
+IANA_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")  # Europe/London
+# "UTC+01:00", "GMT+1", "+0100", "UTC-4": an offset from UTC, east positive.
+OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 BINARY_STARTS = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff")
 
 
@@ -103,12 +110,44 @@ def _decode(data: bytes) -> str:
                             "\"CSV UTF-8\" and upload it again."))
 
 
+def _clean(cell: str) -> str:
+    return re.sub(r"\s+", " ", cell.replace("\ufeff", "").strip())
+
+
 def _column(cell: str) -> str | None:
-    text = re.sub(r"\s+", " ", cell.replace("\ufeff", "").strip().lower())
+    text = _clean(cell).lower()
     if text in ALIASES:
         return ALIASES[text]
-    text = re.sub(r"\s*\([^)]*\)$", "", text)
-    return ALIASES.get(text)
+    return ALIASES.get(SUFFIX.sub("", text))
+
+
+def _header_zone(cell: str) -> dt.tzinfo | None:
+    """The zone a time column's header names in its trailing "(...)": "(UTC)", "(GMT)",
+    "(UTC+01:00)", "(+01:00)" or an IANA name such as "(Europe/London)". None when the header
+    names no zone. A "(...)" that is not a zone we know is refused: reading the times in the
+    wrong zone would mark people late or absent who were there."""
+    found = SUFFIX.search(_clean(cell))
+    if found is None:
+        return None
+    named = found.group(1).strip()
+    if named.upper() in ("UTC", "GMT", "Z"):
+        return dt.UTC
+    offset = OFFSET.fullmatch(named)
+    if offset is not None:
+        sign, hours, minutes = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
+        if hours <= 14 and minutes < 60:
+            delta = dt.timedelta(hours=hours, minutes=minutes)
+            return dt.timezone(-delta if sign == "-" else delta)
+    if IANA_NAME.fullmatch(named):
+        try:
+            return ZoneInfo(named)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
+            pass
+    raise ZoomReportError(
+        _("The %(column)s column's times are in \"%(zone)s\", which is not a time zone we "
+          "know. Download the participant report from Zoom again, or change the header to "
+          "name the zone as UTC, an offset such as UTC+01:00, or a place such as "
+          "Europe/London.") % {"column": _clean(cell), "zone": named})
 
 
 def _header_map(row: list[str]) -> dict[str, int]:
@@ -150,8 +189,10 @@ def _read(text: str) -> tuple[list[list[str]], tuple[int, dict[str, int]] | None
     return fallback
 
 
-def parse_time(value: str, zone: ZoneInfo) -> dt.datetime | None:
-    """An aware instant from a report's time; times without an offset are in `zone`."""
+def parse_time(value: str, zone: dt.tzinfo, *, written_in: dt.tzinfo | None = None
+               ) -> dt.datetime | None:
+    """An aware instant from a report's time, in `zone`. A time without an offset is read in
+    `written_in` (the zone its column's header names), else in `zone`."""
     text = value.strip()
     if not text:
         return None
@@ -168,7 +209,7 @@ def parse_time(value: str, zone: ZoneInfo) -> dt.datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
+        moment = moment.replace(tzinfo=written_in or zone)
     return moment.astimezone(zone)
 
 
@@ -206,6 +247,8 @@ def parse_zoom_report(data: bytes, *, max_bytes: int, zone: str | ZoneInfo
         raise ZoomReportError(_("The report has no %(columns)s column. Download the participant "
                                 "report from Zoom with every column.")
                               % {"columns": _join(missing)})
+    join_zone = _header_zone(records[start][columns[JOIN]])
+    leave_zone = _header_zone(records[start][columns[LEAVE]])
     rows: list[ZoomRow] = []
     errors: list[str] = []
     for index in range(start + 1, len(records)):
@@ -219,7 +262,8 @@ def parse_zoom_report(data: bytes, *, max_bytes: int, zone: str | ZoneInfo
             return record[position].strip() if position is not None and position < len(record) else ""
 
         problems = []
-        joined_at, left_at = parse_time(cell(JOIN), tz), parse_time(cell(LEAVE), tz)
+        joined_at = parse_time(cell(JOIN), tz, written_in=join_zone)
+        left_at = parse_time(cell(LEAVE), tz, written_in=leave_zone)
         if joined_at is None:
             problems.append(_("%(column)s '%(value)s' is not a date and time")
                             % {"column": LABELS[JOIN], "value": cell(JOIN)})
