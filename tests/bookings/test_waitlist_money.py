@@ -53,3 +53,18 @@ def test_a_credit_note_names_the_customer_of_the_invoice_it_credits(participant,
     credit_note = invoice.credit_notes.get()
     assert (credit_note.customer_name, credit_note.purchase_order) == (
         invoice.customer_name, invoice.purchase_order)
+
+
+def test_leaving_the_waitlist_never_cancels_a_place_confirmed_meanwhile(run, without_supervision):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from trainingdesk.bookings.services import leave_waitlist
+
+    holders, waiting = _full_run_with_a_waiting_person(run, without_supervision)
+    cancel_booking(booking=holders[0], actor=holders[0].participant, now=NOW)
+    accept_offer(booking=waiting, actor=waiting.participant, now=NOW)  # in another tab
+    with pytest.raises(ValidationError, match="confirmed"):
+        leave_waitlist(booking=waiting, actor=waiting.participant, now=NOW)
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.CONFIRMED

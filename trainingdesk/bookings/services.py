@@ -593,6 +593,15 @@ def decline_offer(*, booking: Booking, actor: User, now: dt.datetime | None = No
                    full_refund=False, now=now, notify=False, waiting_only=True)
 
 
+def leave_waitlist(*, booking: Booking, actor: User, now: dt.datetime | None = None) -> Booking:
+    """Leave the waitlist (declining any open offer). Checked under the lock: a place confirmed
+    a moment ago in another tab is never cancelled this way."""
+    reason = ("Declined the offer of a place" if booking.status == BookingStatus.OFFERED
+              else "Left the waitlist")
+    return _cancel(booking=booking, actor=actor, reason=reason, full_refund=False, now=now,
+                   notify=False, waiting_only=True)
+
+
 def _expire(booking: Booking, now: dt.datetime) -> None:
     before = snapshot(booking)
     booking.status = BookingStatus.LEFT_WAITLIST

@@ -344,15 +344,11 @@ def decline_offer(request: HttpRequest, reference: str) -> HttpResponse:
 def leave_waitlist(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _own_booking(request, reference)
     user = _user(request)
-    if booking.status == BookingStatus.OFFERED:
-        return _act(request, booking, _("You have left the waitlist."),
-                    lambda: services.decline_offer(booking=booking, actor=user))
-    if booking.status != BookingStatus.WAITLISTED:
+    if booking.status not in (BookingStatus.OFFERED, BookingStatus.WAITLISTED):
         messages.error(request, _("You are not on the waitlist for this run."))
         return redirect(booking)
     return _act(request, booking, _("You have left the waitlist."),
-                lambda: services.cancel_booking(booking=booking, actor=user,
-                                                reason="Left the waitlist"))
+                lambda: services.leave_waitlist(booking=booking, actor=user))
 
 
 # --- downloads -------------------------------------------------------------------------------
