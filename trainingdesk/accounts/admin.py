@@ -96,6 +96,30 @@ class PersonAdmin(AuditedAdmin, DjangoUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
+    @staticmethod
+    def _guards_superuser(request: HttpRequest, obj: User | None) -> bool:
+        """A superuser's account is changed, deleted or given a password only by a superuser:
+        otherwise a coordinator could set their password or email and sign in as them."""
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Not even read-only (its "Reset password" button would lead to a refusal); the list of
+        # people still names them.
+        if self._guards_superuser(request, obj):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        # Also guards the password page: user_change_password asks this with the user.
+        if self._guards_superuser(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if self._guards_superuser(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description=_("roles"))
     def roles(self, user: User) -> str:
         labels = dict(Role.choices)
