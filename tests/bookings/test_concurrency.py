@@ -129,6 +129,30 @@ def test_without_the_seat_lock_the_same_rush_oversells(monkeypatch):
     assert confirmed > 1, "the negative control did not oversell: the race test is blind"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="on SQLite the IMMEDIATE transaction itself is the lock")
+def test_on_postgresql_without_select_for_update_the_rush_oversells(monkeypatch):
+    """The control for the real lock: the same code with only `select_for_update` taken away.
+    Everyone counts the free seat inside their own transaction, then books it."""
+    run, option = _run_with_one_seat()
+    people = _people(THREADS)
+    everyone_has_counted = threading.Barrier(THREADS)
+    counted = services.seats_taken
+
+    def count_then_wait(run: CourseRun) -> int:
+        taken = counted(run)
+        everyone_has_counted.wait(timeout=60)
+        return taken
+
+    monkeypatch.setattr(services, "_lock_run", lambda run_id: CourseRun.objects.select_related(
+        "level__programme__provider").get(pk=run_id))
+    monkeypatch.setattr(services, "seats_taken", count_then_wait)
+    results = race([_booker(p, run, option) for p in people])
+    assert not [r for r in results if isinstance(r, BaseException)]
+    confirmed = Booking.objects.filter(run=run, status=BookingStatus.CONFIRMED).count()
+    assert confirmed > 1, "without select_for_update the rush should oversell"
+
+
 def test_a_double_click_racing_itself_makes_one_booking():
     run, option = _run_with_one_seat(capacity=5)
     (person,) = _people(1)
