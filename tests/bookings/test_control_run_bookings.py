@@ -201,6 +201,17 @@ def test_cancelling_a_cancelled_booking_says_so(client, coordinator, run, withou
 
 # --- recording payments ----------------------------------------------------------------------
 
+def test_the_payment_date_is_prefilled_in_the_format_a_date_input_accepts(
+    client, coordinator, run, without_supervision
+):
+    # A date input ignores any value but YYYY-MM-DD, so a British "25/11/2026" showed as empty.
+    booking = _book(run, without_supervision)
+    client.force_login(coordinator)
+    response = client.get(reverse("control:record_payment", args=[booking.reference]),
+                          headers={"accept-language": "en-GB"})
+    assert f'value="{TODAY.isoformat()}"' in response.content.decode()
+
+
 def test_recording_part_payments_reduces_the_balance(client, coordinator, run, without_supervision):
     booking = _book(run, without_supervision)
     client.force_login(coordinator)

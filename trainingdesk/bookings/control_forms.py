@@ -121,7 +121,7 @@ class TransferForm(forms.Form):
 
 class PaymentForm(forms.Form):
     received_on = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Enter the date the money was received."),
                         "invalid": _("Enter a real date, like 2027-04-01.")},
     )
