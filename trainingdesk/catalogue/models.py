@@ -307,13 +307,6 @@ class CourseRunQuerySet(models.QuerySet["CourseRun"]):
             first_date=Min("days__date"), last_date=Max("days__date"), day_count=Count("days")
         )
 
-    def open_for_booking(self, now: dt.datetime | None = None) -> CourseRunQuerySet:
-        now = now or timezone.now()
-        return self.published().filter(
-            Q(booking_opens_at__isnull=True) | Q(booking_opens_at__lte=now),
-            booking_closes_at__gt=now,
-        )
-
 
 class CourseRun(models.Model):
     """One delivery of a level: its days, where it happens, its seats and its prices."""
@@ -383,11 +376,6 @@ class CourseRun(models.Model):
         if self.booking_opens_at and now < self.booking_opens_at:
             return False
         return now < self.booking_closes_at
-
-    def has_started(self, first_day: TrainingDay | None, now: dt.datetime | None = None) -> bool:
-        if first_day is None:
-            return False
-        return (now or timezone.now()) >= first_day.starts_at
 
     @property
     def where(self) -> str:
