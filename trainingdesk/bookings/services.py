@@ -47,7 +47,7 @@ from trainingdesk.bookings.models import (
     new_reference,
 )
 from trainingdesk.bookings.outbox import queue_email
-from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay, VatTable
+from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, VatTable
 from trainingdesk.lib.money import TaxedAmount, format_gbp
 from trainingdesk.lib.zones import format_short_day
 
@@ -99,11 +99,6 @@ def _lock_booking(booking_id: int) -> Booking:
 
 def seats_taken(run: CourseRun) -> int:
     return run.bookings.holding_seats().count()
-
-
-def _first_day(run: CourseRun) -> TrainingDay | None:
-    days = run.days.all()  # ordered by number; prefetched when the run was locked
-    return days[0] if days else None
 
 
 # --- booking ---------------------------------------------------------------------------------
@@ -183,8 +178,7 @@ def _check_bookable(participant: User, run: CourseRun, option_id: int, now: dt.d
         raise ValidationError("This run has been cancelled and cannot be booked.")
     if run.status != RunStatus.PUBLISHED:
         raise ValidationError("This run is not open for booking.")
-    first_day = _first_day(run)
-    if first_day is not None and now >= first_day.starts_at:
+    if run.has_started(now):
         raise ValidationError("This run has already started, so it can no longer be booked.")
     if run.booking_opens_at and now < run.booking_opens_at:
         raise ValidationError("Booking for this run has not opened yet.")
@@ -382,7 +376,7 @@ def _credit_everything(booking: Booking, reason: str, now: dt.datetime) -> list[
 
 def cancellation_terms_for(run: CourseRun, now: dt.datetime) -> tuple[int, Decimal]:
     """(days' notice, refund %) if the participant cancelled now."""
-    first_day = _first_day(run)
+    first_day = run.first_day()
     notice = (first_day.date - timezone.localdate(now, ZoneInfo(run.time_zone))).days if first_day else 0
     terms = list(
         CancellationTerm.objects.filter(provider=run.level.programme.provider)
@@ -444,8 +438,7 @@ def _cancel(
             # (say, one accepted a moment ago in another tab).
             raise ValidationError("This place is confirmed, so there is no offer to decline. "
                                   "Cancel the booking instead.")
-        first_day = _first_day(run)
-        if not is_coordinator and first_day and now >= first_day.starts_at:
+        if not is_coordinator and run.has_started(now):
             raise ValidationError("This run has started: ask the training coordinator to cancel.")
         before = snapshot(booking)
         held_seat = booking.holds_seat
@@ -659,8 +652,7 @@ def transfer_booking(
             raise ValidationError({"to_run": "A booking can only move to a run of the same level."})
         if target.status != RunStatus.PUBLISHED:
             raise ValidationError({"to_run": "That run is not published."})
-        first_day = _first_day(target)
-        if first_day and now >= first_day.starts_at:
+        if target.has_started(now):
             raise ValidationError({"to_run": "That run has already started."})
         if Booking.objects.filter(run=target, participant=booking.participant_id,
                                   status__in=ACTIVE).exists():

@@ -377,6 +377,15 @@ class CourseRun(models.Model):
             return False
         return now < self.booking_closes_at
 
+    def first_day(self) -> TrainingDay | None:
+        """The lowest-numbered day, from the prefetched days when the query fetched them."""
+        return min(self.days.all(), key=lambda day: day.number, default=None)
+
+    def has_started(self, now: dt.datetime) -> bool:
+        """Whether Day 1 has begun: from then on the run can no longer be booked or joined."""
+        first = self.first_day()
+        return first is not None and now >= first.starts_at
+
     @property
     def where(self) -> str:
         if self.delivery == Delivery.ONLINE:
