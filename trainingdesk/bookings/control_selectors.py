@@ -161,7 +161,7 @@ def run_bookings(
     """A run's bookings with their balances, documents and place on the waitlist: three
     queries, whatever the number of bookings."""
     bookings: QuerySet[Booking] = (
-        Booking.objects.filter(run=run).with_balance()
+        Booking.objects.filter(run=run).with_balance().with_waitlist_position()
         .select_related("participant", "organisation")
         .prefetch_related(_documents())
         .order_by(_STATUS_ORDER, "waitlisted_at", "created_at", "id")
@@ -172,10 +172,9 @@ def run_bookings(
         bookings = bookings.filter(payer=payer)
     bookings = _balance_filter(bookings, balance)
     # Positions count the whole waitlist, whatever the filters show.
-    line = Booking.objects.filter(run=run).waitlist().values_list("pk", flat=True)
-    positions = {pk: n for n, pk in enumerate(line, start=1)}
     return [BookingRow(booking=b, documents=list(b.invoices.all()),
-                       waitlist_position=positions.get(b.pk)) for b in bookings]
+                       waitlist_position=getattr(b, "waitlist_position", None))
+            for b in bookings]
 
 
 def booking_for_control(reference: str) -> Booking | None:

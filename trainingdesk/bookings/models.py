@@ -12,7 +12,19 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +66,20 @@ class BookingQuerySet(models.QuerySet["Booking"]):
 
     def for_participant(self, user: object) -> BookingQuerySet:
         return self.filter(participant=user)
+
+    def with_waitlist_position(self) -> BookingQuerySet:
+        """Each booking with `waitlist_position`: its number in line on its run's waitlist
+        (joined first, then id), counting the whole line; None when it is not waiting."""
+        ahead = (
+            Booking.objects.filter(run=OuterRef("run"), status=BookingStatus.WAITLISTED)
+            .filter(Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+                    | Q(waitlisted_at=OuterRef("waitlisted_at"), id__lte=OuterRef("id")))
+            .order_by().values("run").annotate(n=Count("id")).values("n")
+        )
+        return self.annotate(waitlist_position=Case(
+            When(status=BookingStatus.WAITLISTED, then=Subquery(ahead, output_field=IntegerField())),
+            default=None, output_field=IntegerField(),
+        ))
 
     def with_balance(self) -> BookingQuerySet:
         """Each booking with `invoiced` (invoices less credit notes), `paid` and `balance`

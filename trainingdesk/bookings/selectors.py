@@ -3,29 +3,17 @@ place in line, in a fixed number of queries however many bookings there are."""
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 
 from trainingdesk.accounts.models import User
-from trainingdesk.bookings.models import Booking, BookingStatus, Invoice
+from trainingdesk.bookings.models import Booking, Invoice
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay
-
-
-def _waitlist_position() -> Subquery:
-    """How many people are waiting on the same run up to and including this booking, in the
-    waitlist's order (joined first, then id): this booking's number in line."""
-    ahead = (
-        Booking.objects.filter(run=OuterRef("run"), status=BookingStatus.WAITLISTED)
-        .filter(Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-                | Q(waitlisted_at=OuterRef("waitlisted_at"), id__lte=OuterRef("id")))
-        .order_by().values("run").annotate(n=Count("id")).values("n")
-    )
-    return Subquery(ahead, output_field=IntegerField())
 
 
 def _for_pages() -> QuerySet[Booking]:
     return (
         Booking.objects.with_balance()
-        .annotate(waitlist_position=_waitlist_position())
+        .with_waitlist_position()
         .select_related("run__level__programme__provider", "participant")
         .prefetch_related(
             Prefetch("run__days", queryset=TrainingDay.objects.order_by("number")),
@@ -47,10 +35,8 @@ def booking_for_page(*, reference: str) -> Booking | None:
 
 def waitlist_position(*, booking: Booking) -> int | None:
     """This booking's number in line, or None when it is not waiting."""
-    if booking.status != BookingStatus.WAITLISTED:
-        return None
-    line = list(Booking.objects.filter(run_id=booking.run_id).waitlist().values_list("pk", flat=True))
-    return line.index(booking.pk) + 1 if booking.pk in line else None
+    return (Booking.objects.filter(pk=booking.pk).with_waitlist_position()
+            .values_list("waitlist_position", flat=True).first())  # type: ignore[misc]
 
 
 def run_for_booking(*, run_id: int, viewer: User) -> CourseRun | None:
