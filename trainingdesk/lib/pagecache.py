@@ -4,6 +4,10 @@ A page is kept for at most `PUBLIC_PAGE_CACHE_SECONDS` (booking opens and closes
 under a key that holds the newest audit entry's id: every change to the catalogue, a booking
 or a document is audited, so any change makes a new key at once, in every worker.
 
+One corner is bounded by the time limit rather than closed: ids are handed out before commit,
+so when two changes commit out of order, a page drawn between them may keep the earlier state
+until it expires (at most `PUBLIC_PAGE_CACHE_SECONDS`).
+
 Only plain anonymous GETs are cached: a signed-in person sees their own navigation, and a
 visitor with a session or a pending message sees something of their own too.
 """

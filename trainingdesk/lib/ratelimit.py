@@ -21,6 +21,8 @@ def allow(key: str, *, limit: int, per: int) -> bool:
     bucket = f"ratelimit:{key}:{window}"
     cache.add(bucket, 0, timeout=per + 1)
     try:
+        # The database cache adds one by reading and writing, so a burst of parallel requests
+        # may count a little low; with codes of 100 random bits that costs no safety.
         hits = cache.incr(bucket)
     except ValueError:  # expired between add and incr
         cache.set(bucket, 1, timeout=per + 1)
