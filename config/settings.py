@@ -140,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "bookings:my_training"
 LOGOUT_REDIRECT_URL = "catalogue:index"
 
 # django-axes: lock an account-and-address pair out after repeated failures, for a cool-off.
