@@ -364,3 +364,12 @@ def test_the_coordinator_can_choose_only_trainers_as_a_runs_trainers(client, coo
     assert trainer.full_name in page
     assert participant.full_name not in page
     assert CourseRun.objects.get(pk=run.pk).trainers.count() == 0
+
+
+def test_every_box_on_the_run_page_has_a_name_for_screen_readers(client_as_coordinator: Client,
+                                                                 brochure: Demo) -> None:
+    page = client_as_coordinator.get(
+        f"/back-office/catalogue/courserun/{brochure.summer_2022.pk}/change/").content.decode()
+    assert 'aria-label="Booking closes: date"' in page
+    assert 'aria-label="Booking closes: time"' in page
+    assert 'aria-label="Date (row 1)"' in page and 'aria-label="Start (row 4)"' in page

@@ -57,6 +57,16 @@ class CourseRunAdminForm(forms.ModelForm):
             "notes",
         )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The admin draws a date and time as two boxes with unlinked captions: label each.
+        for name in ("booking_opens_at", "booking_closes_at"):
+            field = self.fields.get(name)
+            parts = getattr(field.widget, "widgets", None) if field else None
+            if field and parts and len(parts) == 2:
+                parts[0].attrs["aria-label"] = f"{field.label}: date"
+                parts[1].attrs["aria-label"] = f"{field.label}: time"
+
     def clean_capacity(self) -> int:
         capacity: int = self.cleaned_data["capacity"]
         if self.instance.pk is None or capacity == self.instance.capacity:
@@ -97,6 +107,15 @@ class TrainingDayForm(forms.ModelForm):
         model = TrainingDay
         fields = ("number", "date", "arrival_time", "start_time", "finish_time", "break_minutes",
                   "break_description")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The days are a table whose column headings are not labels: name each box for people
+        # using a screen reader, with the row it is in.
+        row = (self.prefix or "").rpartition("-")[2]
+        row_name = f"row {int(row) + 1}" if row.isdigit() else "new row"
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} ({row_name})")
 
     def clean(self) -> dict[str, Any]:
         # Checked here, before the model's constraints, so that the message is the plain one
