@@ -17,6 +17,10 @@
     if (courseZone === zone) { return; }
     var start = new Date(slot.getAttribute("data-start"));
     var finish = new Date(slot.getAttribute("data-finish"));
+    // A viewer whose clock reads the same as UK time that day (UTC in winter) needs nothing more.
+    var courseClock = new Intl.DateTimeFormat("en-GB", { timeZone: courseZone, hour: "numeric", minute: "2-digit", day: "numeric" });
+    var viewerClock = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "numeric", minute: "2-digit", day: "numeric" });
+    if (courseClock.format(start) === viewerClock.format(start)) { return; }
     slot.textContent = "Your time (" + zone.replace(/_/g, " ") + "): " + day.format(start) + ", " +
       clock.format(start).replace(" ", "").replace(":00", "") + " to " + clock.format(finish).replace(" ", "").replace(":00", "");
     slot.hidden = false;
