@@ -38,9 +38,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         para(heading, "title"),
         table(
             [[para(f"From\n{invoice.supplier_name}\n{invoice.supplier_address}\n"
-                   f"VAT registration number: {invoice.supplier_vat_number}"),
+                   f"VAT registration number: {invoice.supplier_vat_number}", bold_first_line=True),
               para(f"To\n{invoice.customer_name}\n{invoice.customer_address}\n"
-                   f"{invoice.customer_email}")]],
+                   f"{invoice.customer_email}", bold_first_line=True)]],
             [width / 2, width / 2], header=False,
         ),
         spacer(),
@@ -51,12 +51,17 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             [["Description", "Qty", "Unit price", "VAT rate", "Net", "VAT"]]
             + [[para(line.description), str(line.quantity), _money(line.unit_net),
                 f"{line.vat_rate.normalize():f}%", _money(line.net), _money(line.vat)]
-               for line in lines]
-            + [["", "", "", "Total net", _money(invoice.total_net), ""],
-               ["", "", "", "Total VAT", "", _money(invoice.total_vat)],
-               ["", "", "", "Total", _money(invoice.total_gross), ""]],
+               for line in lines],
             [width * 0.42, width * 0.06, width * 0.13, width * 0.13, width * 0.13, width * 0.13],
-            total_rows=3,
+            numeric_from=1,
+        ),
+        spacer(2),
+        table(
+            [["Total net", _money(invoice.total_net)],
+             ["Total VAT", _money(invoice.total_vat)],
+             ["Credit note total" if invoice.is_credit_note else "Total to pay",
+              _money(invoice.total_gross)]],
+            [width * 0.74, width * 0.26], header=False, total_rows=1, numeric_from=1,
         ),
         spacer(),
         para(f"Amounts in pounds sterling. {invoice.payment_terms}." if invoice.payment_terms

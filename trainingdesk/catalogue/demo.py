@@ -89,7 +89,7 @@ def load_demo(today: dt.date | None = None) -> Demo:
     provider, _ = Provider.objects.get_or_create(
         name="PartnershipProjects",
         defaults={
-            "address": "PartnershipProjects\n1 Example Street\nLondon\nN1 1AA",
+            "address": "1 Example Street\nLondon\nN1 1AA",
             "vat_number": "GB 123 4567 89",
             "accreditation": "An accredited training provider registered with the NVR "
                              "Association (NVRA)",

@@ -36,13 +36,17 @@ STYLES = {
 }
 
 
-def para(text: str, style: str = "body") -> Paragraph:
-    """A paragraph of plain text: escaped, with line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), STYLES[style])
+def para(text: str, style: str = "body", *, bold_first_line: bool = False) -> Paragraph:
+    """A paragraph of plain text: escaped, with line breaks kept (the first in bold, if asked)."""
+    lines = escape(text).split("\n")
+    if bold_first_line and lines:
+        lines[0] = f"<b>{lines[0]}</b>"
+    return Paragraph("<br/>".join(lines), STYLES[style])
 
 
 def table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = True,
-          total_rows: int = 0) -> Table:
+          total_rows: int = 0, numeric_from: int | None = None) -> Table:
+    """A plain table; columns from `numeric_from` on are right-aligned (amounts)."""
     t = Table([list(r) for r in rows], colWidths=list(widths), hAlign="LEFT")
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -58,6 +62,8 @@ def table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: 
                   ("LINEBELOW", (0, 0), (-1, 0), 1, INK)]
     if total_rows:
         style += [("FONTNAME", (0, -total_rows), (-1, -1), "Helvetica-Bold")]
+    if numeric_from is not None:
+        style += [("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT")]
     t.setStyle(TableStyle(style))
     return t
 
