@@ -130,3 +130,36 @@ def test_changing_the_password_needs_signing_in(client: Client) -> None:
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_password_change_is_audited_without_the_password(client: Client, participant: User) -> None:
+    from trainingdesk.audit.models import AuditEntry
+
+    client.force_login(participant)
+    client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    entry = AuditEntry.objects.get(action="accounts.password.changed")
+    assert entry.actor == participant
+    assert NEW_PASSWORD not in str(entry.before) + str(entry.after)
+
+
+def test_a_reset_lifts_a_lock_out_from_too_many_failed_sign_ins(
+    client: Client, participant: User, settings
+) -> None:
+    from trainingdesk.audit.models import AuditEntry
+
+    sign_in = reverse("accounts:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(sign_in, {"username": "pat@example.org", "password": "wrong-password"})
+    locked = Client().post(sign_in, {"username": "pat@example.org", "password": PASSWORD})
+    assert locked.status_code == 429
+
+    client.post(URL, {"email": "pat@example.org"})
+    form_page = client.get(_reset_link(), follow=True)
+    client.post(form_page.redirect_chain[-1][0],
+                {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert AuditEntry.objects.filter(action="accounts.password.reset", actor=participant).exists()
+    signed_in = Client().post(sign_in, {"username": "pat@example.org", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302

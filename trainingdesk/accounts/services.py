@@ -134,3 +134,12 @@ def update_profile(
 
 def _key_of(registration: ProfessionalRegistration) -> tuple[str, str, str]:
     return (registration.body, registration.body_name, registration.number)
+
+
+def record_password_set(*, user: User, how: str) -> None:
+    """After a person sets a new password ("changed" themselves, or by "reset" link): audit it
+    (never the password), and lift any sign-in lock-out, since they have proved who they are."""
+    from axes.utils import reset as reset_lockouts
+
+    log_action(user, f"accounts.password.{how}", user)
+    reset_lockouts(username=user.email)

@@ -20,7 +20,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.ChangePasswordView.as_view(
             form_class=ChangePasswordForm,
             template_name="accounts/password_change_form.html",
             success_url=reverse_lazy("accounts:password_change_done"),
@@ -50,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.ResetPasswordConfirmView.as_view(
             form_class=NewPasswordForm,
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from trainingdesk.accounts.forms import ProfileForm, RegistrationFormSet, SignUpForm
 from trainingdesk.accounts.models import User
-from trainingdesk.accounts.services import EmailInUse, register_participant, update_profile
+from trainingdesk.accounts.services import (
+    EmailInUse,
+    record_password_set,
+    register_participant,
+    update_profile,
+)
 
 
 def _signed_in_user(request: HttpRequest) -> User:
@@ -86,3 +92,21 @@ def locked_out(
         {"cooloff_minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    """Django's password change, audited."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record_password_set(user=form.user, how="changed")
+        return response
+
+
+class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset link, audited; it also lifts a lock-out from too many failed sign-ins."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record_password_set(user=form.user, how="reset")
+        return response
