@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import Organisation, User
@@ -23,8 +23,6 @@ _EMPLOYER_FIELDS = {
     "billing_postcode": "organisation_postcode",
     "invoice_email": "organisation_email",
 }
-# Radio groups have no single input: their error links point at the first choice.
-_RADIO_GROUPS = ("option", "payer")
 
 
 class BookingForm(forms.Form):
@@ -141,18 +139,6 @@ class BookingForm(forms.Form):
         for field, messages in error.message_dict.items():
             name = _EMPLOYER_FIELDS.get(field, field) if employer else field
             self.add_error(name if name in self.fields else None, messages)
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary: each links to its field's input."""
-        links = [("", str(message)) for message in self.non_field_errors()]
-        for name, field_errors in self.errors.items():
-            if name == NON_FIELD_ERRORS:
-                continue
-            anchor = self[name].auto_id
-            if name in _RADIO_GROUPS:
-                anchor = f"{anchor}_0"
-            links.extend((anchor, str(message)) for message in field_errors)
-        return links
 
 
 class CancelForm(forms.Form):
