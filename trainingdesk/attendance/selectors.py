@@ -21,7 +21,7 @@ from trainingdesk.attendance.models import (
     MakeUpDay,
     MarkStatus,
 )
-from trainingdesk.attendance.services import day_has_happened
+from trainingdesk.attendance.services import day_has_happened, on_register
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.catalogue.models import CourseRun, RunStatus, TrainingDay
 
@@ -91,15 +91,9 @@ REGISTER_MARK_FIELDS = ("booking_id", "day_id", "status", "minutes_missed", "sou
 
 
 def _register_bookings(day: TrainingDay) -> QuerySet[Booking]:
-    """Who is on a day's register, as `services.register_bookings` says (confirmed bookings on
-    its run, and those making the day up; a test keeps the two the same), with only the
-    columns a register shows."""
-    return (Booking.objects.filter(status=BookingStatus.CONFIRMED)
-            .filter(Q(run_id=day.run_id) | Q(make_up_days__day=day))
-            .distinct()
-            .select_related("participant", "run")
-            .only(*REGISTER_BOOKING_FIELDS)
-            .order_by("participant__full_name", "id"))
+    """Who is on a day's register (`services.on_register`), with only the columns it shows."""
+    return (on_register(day).select_related("participant", "run")
+            .only(*REGISTER_BOOKING_FIELDS))
 
 
 def _register_marks(day: TrainingDay) -> QuerySet[AttendanceMark]:

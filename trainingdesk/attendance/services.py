@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from trainingdesk.accounts.models import User
@@ -46,15 +46,19 @@ def day_has_happened(day: TrainingDay, now: dt.datetime | None = None) -> bool:
     return now.astimezone(ZoneInfo(day.run.time_zone)).date() >= day.date
 
 
-def register_bookings(day: TrainingDay) -> list[Booking]:
-    """Who is on a day's register: confirmed bookings on its run, and those making the day up."""
-    return list(
+def on_register(day: TrainingDay) -> QuerySet[Booking]:
+    """Who is on a day's register: confirmed bookings on its run, and those making the day up,
+    by name. The one statement of the rule; pages add the columns they need."""
+    return (
         Booking.objects.filter(status=BookingStatus.CONFIRMED)
         .filter(Q(run_id=day.run_id) | Q(make_up_days__day=day))
         .distinct()
-        .select_related("participant", "run")
         .order_by("participant__full_name", "id")
     )
+
+
+def register_bookings(day: TrainingDay) -> list[Booking]:
+    return list(on_register(day).select_related("participant", "run"))
 
 
 @dataclass(frozen=True)
