@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from trainingdesk.accounts.models import Organisation, User
@@ -360,12 +360,17 @@ def issue_credit_note(*, invoice: Invoice, reason: str, now: dt.datetime) -> Inv
                   credits=invoice, note=reason)
 
 
+def _open_invoice_rows() -> QuerySet[Invoice]:
+    return Invoice.objects.filter(kind=DocumentKind.INVOICE, credit_notes__isnull=True)
+
+
 def _open_invoices(booking: Booking) -> list[Invoice]:
-    """The booking's invoices that no credit note has cancelled yet."""
-    return list(
-        booking.invoices.filter(kind=DocumentKind.INVOICE, credit_notes__isnull=True)
-        .prefetch_related("lines")
-    )
+    """The booking's invoices that no credit note has cancelled yet (prefetched into
+    `open_invoices` by a caller handling many bookings, else read here)."""
+    prefetched = getattr(booking, "open_invoices", None)
+    if prefetched is not None:
+        return list(prefetched)
+    return list(_open_invoice_rows().filter(booking=booking).prefetch_related("lines"))
 
 
 def _credit_everything(booking: Booking, reason: str, now: dt.datetime) -> list[Invoice]:
@@ -498,7 +503,13 @@ def cancel_run(*, run: CourseRun, actor: User, reason: str, now: dt.datetime | N
         run.save(update_fields=["status"])
         log_action(actor, "catalogue.run.cancelled", run, before=before, after=snapshot(run),
                    reason=reason)
-        bookings = list(run.bookings.filter(status__in=ACTIVE).select_related("participant"))
+        # Everything the loop below reads, read up front: it only writes, a booking at a time.
+        bookings = list(
+            run.bookings.filter(status__in=ACTIVE)
+            .select_related("participant", "run__level__programme__provider")
+            .prefetch_related(Prefetch("invoices", to_attr="open_invoices",
+                                       queryset=_open_invoice_rows().prefetch_related("lines")))
+        )
         for booking in bookings:
             credit_notes = _credit_everything(booking, f"Run cancelled: {reason}", now)
             before = snapshot(booking)
