@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import UserFactory
 from trainingdesk.bookings import services
-from trainingdesk.bookings.exports import amount, text
+from trainingdesk.lib.csvfiles import amount, text
 
 INVOICES = reverse("control:invoices_csv")
 PAYMENTS = reverse("control:payments_csv")

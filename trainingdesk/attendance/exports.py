@@ -1,7 +1,7 @@
 """The run report as CSV: one row a participant, one column a day, for a spreadsheet.
 
 Text that came from people (names, emails) is guarded against formula injection with the
-bookings exports' `text`; the file is read in the run report's fixed number of queries.
+`lib.csvfiles.text`; the file is read in the run report's fixed number of queries.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from trainingdesk.attendance.selectors import RunReport
-from trainingdesk.bookings.exports import csv_response, text
+from trainingdesk.lib.csvfiles import csv_response, text
 
 __all__ = ["csv_response", "report_header", "report_rows"]
 

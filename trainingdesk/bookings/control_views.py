@@ -36,6 +36,7 @@ from trainingdesk.bookings.control_forms import (
 )
 from trainingdesk.bookings.models import Booking
 from trainingdesk.catalogue.models import CourseRun
+from trainingdesk.lib.csvfiles import csv_response
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -126,7 +127,7 @@ def run_bookings_csv(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(run_id)
     _form, chosen = _booking_filters(request)
     rows = selectors.run_bookings(run=run, **chosen)
-    return exports.csv_response(f"run-{run.pk}-bookings.csv", exports.BOOKING_HEADER,
+    return csv_response(f"run-{run.pk}-bookings.csv", exports.BOOKING_HEADER,
                                 exports.booking_rows(rows))
 
 
@@ -237,7 +238,7 @@ def outstanding(request: HttpRequest) -> HttpResponse:
 @require_safe
 @coordinator_required
 def outstanding_csv(request: HttpRequest) -> HttpResponse:
-    return exports.csv_response("balances.csv", exports.BALANCE_HEADER,
+    return csv_response("balances.csv", exports.BALANCE_HEADER,
                                 exports.balance_rows(selectors.outstanding_bookings()))
 
 
@@ -278,7 +279,7 @@ def invoices_csv(request: HttpRequest) -> HttpResponse:
     except BadDates as error:
         return _bad_request(str(error))
     invoices = exports.invoices_for_export(start=start, end=end)
-    return exports.csv_response("invoices.csv", exports.INVOICE_HEADER,
+    return csv_response("invoices.csv", exports.INVOICE_HEADER,
                                 exports.invoices_rows(invoices))
 
 
@@ -290,5 +291,5 @@ def payments_csv(request: HttpRequest) -> HttpResponse:
     except BadDates as error:
         return _bad_request(str(error))
     payments = exports.payments_for_export(start=start, end=end)
-    return exports.csv_response("payments.csv", exports.PAYMENT_HEADER,
+    return csv_response("payments.csv", exports.PAYMENT_HEADER,
                                 exports.payments_rows(payments))
