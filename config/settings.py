@@ -17,7 +17,7 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import check_public_site_url, check_sender_address, env_bool, env_int, env_list, env_str
 
 # Lets admin and form classes be written as generics (`admin.ModelAdmin[Run]`) for mypy.
 django_stubs_ext.monkeypatch()
@@ -34,7 +34,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("With DEBUG off, ALLOWED_HOSTS must name the site's hosts.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address printed in emails and drawn into the QR code of every issued document, which can
+# never be corrected afterwards: in production it must be the public https address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not DEBUG:
+    check_public_site_url("SITE_URL", SITE_URL)
+# How many reverse proxies (a load balancer, nginx) stand in front of the app servers and append
+# the client's address to X-Forwarded-For. 0: the client is REMOTE_ADDR and X-Forwarded-For,
+# which anyone can send, is ignored. The rate limits and the sign-in lock-out both read it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,8 +55,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "trainingdesk.lib",
     "trainingdesk.audit",
+    "trainingdesk.notifications",
     "trainingdesk.accounts",
     "trainingdesk.catalogue",
     "trainingdesk.bookings",
@@ -59,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything that reads the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +168,8 @@ AXES_LOCKOUT_CALLABLE = "trainingdesk.accounts.views.locked_out"
 # Emails are stored lower-case, so PAT@example.org and pat@example.org share one failure count.
 AXES_USERNAME_CALLABLE = "trainingdesk.accounts.forms.axes_username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The same client address as the rate limits, read through the trusted proxies (see above).
+AXES_CLIENT_IP_CALLABLE = "trainingdesk.lib.clientip.client_address"
 
 # --- Security headers -----------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {
@@ -202,20 +217,50 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, port 587) or EMAIL_USE_SSL (port 465), not both")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Trainingdesk <training@example.org>")
+if not DEBUG:
+    check_sender_address("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Send the outbox after each commit (in a thread); off when a scheduler runs deliver_outbox.
-OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", True)
+# An email that cannot be sent is tried again after 1 minute, 5 minutes, 30 minutes, 2 hours,
+# then every EMAIL_RETRY_EVERY_HOURS until EMAIL_RETRY_FOR_HOURS have passed since it was queued;
+# then it is marked failed, and the coordinator can see it and send it again.
+EMAIL_RETRY_EVERY_HOURS = env_int("EMAIL_RETRY_EVERY_HOURS", 4, minimum=1)
+EMAIL_RETRY_FOR_HOURS = env_int("EMAIL_RETRY_FOR_HOURS", 26, minimum=1)
+# How long a worker may take over one email (rendering its PDFs and talking to the mail server)
+# before another may try it; a worker killed mid-send costs that long a delay.
+EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 120, minimum=EMAIL_TIMEOUT + 5)
+# Password-reset emails one address may be sent, and reset requests one client may make, an hour.
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3, minimum=1)
+PASSWORD_RESETS_PER_CLIENT_PER_HOUR = env_int("PASSWORD_RESETS_PER_CLIENT_PER_HOUR", 10, minimum=1)
 
-# "default" is each worker's own memory (the page cache: a miss only costs a render);
-# "shared" is one table all workers see, for counts that must add up across them (rate limits).
-# Its table is made by a migration (lib/migrations), so `migrate` is all a new database needs.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "trainingdesk_shared_cache",
-    },
-}
+# --- Background work ------------------------------------------------------------------------
+# The Django tasks API (DEP 14, `django.tasks` from Django 6), with the database backend: tasks
+# are rows that any number of `manage.py db_worker` processes, on any host, take in turn. A laptop
+# needs no other service. Periodic work is `manage.py run_periodic_work`, run every minute.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Cache, sessions and rate limits --------------------------------------------------------
+# One cache that every app server and worker shares: Redis when REDIS_URL is set, a table in
+# the database otherwise (made by a migration, so `migrate` is all a new database needs). With
+# Redis unreachable, the page cache and sessions carry on (a cache error is a miss; sessions are
+# also kept in the database), while rate limits refuse (lib/ratelimit.py).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "trainingdesk.lib.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "trainingdesk"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "trainingdesk_shared_cache",
+        },
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30, minimum=1)
 
 # Public pages for anonymous visitors are cached for this many seconds at most, and any audited
@@ -234,11 +279,37 @@ STATICFILES_DIRS = [BASE_DIR / "trainingdesk" / "static"]  # the site-wide css/ 
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads people send (admissions evidence, coursework) are private: the filesystem by default,
+# or an S3-compatible bucket (private, never public URLs) when PRIVATE_STORAGE_BUCKET is set; the
+# standard AWS_* variables give its credentials. They are served only by a view that checks the
+# viewer (lib/files.py).
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "private")))
+PRIVATE_STORAGE_BUCKET = env_str("PRIVATE_STORAGE_BUCKET", "")
+_private_storage: dict[str, object] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_STORAGE_BUCKET,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": env_str("PRIVATE_STORAGE_PREFIX", "private"),
+        },
+    }
+    if PRIVATE_STORAGE_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+          "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None}}
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _private_storage,
+    # WhiteNoise serves /static/ from the app servers: compressed, with hashed names cached for
+    # a year, after `collectstatic`.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("back-office/", admin.site.urls),
     path("accounts/", include("trainingdesk.accounts.urls")),
+    path("control/emails/", include("trainingdesk.notifications.urls")),
     path("control/", include("trainingdesk.bookings.control_urls")),
     path("attendance/", include("trainingdesk.attendance.urls")),
     path("", include("trainingdesk.certificates.urls")),

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.test import override_settings
 
 from tests.factories import UserFactory
 from trainingdesk.accounts.models import Role, User
@@ -15,13 +16,27 @@ from trainingdesk.catalogue import demo
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once():
+    """Tasks run at once, in the test's own thread, when the transaction that enqueued them
+    commits; tests/notifications/test_worker.py runs a real `db_worker` on the database instead."""
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: no page or rate-limit count from another test."""
-    # The "shared" cache is a table in the test database: each test's rollback empties it.
-    caches["default"].clear()
+def _empty_cache(request: pytest.FixtureRequest):
+    """Each test that uses the database starts with an empty cache: no page or rate-limit count
+    from another test. (The cache is a table in the database, as on a site without Redis.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if transactional or marker or "db" in request.fixturenames:
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        caches["default"].clear()
     yield
-    caches["default"].clear()
 
 
 @pytest.fixture

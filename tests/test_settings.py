@@ -32,7 +32,9 @@ def _production(**overrides: str) -> dict[str, str]:
     env = {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "training.example.org",
+        "ALLOWED_HOSTS": "training.partnershipprojects.co.uk",
+        "SITE_URL": "https://training.partnershipprojects.co.uk",
+        "DEFAULT_FROM_EMAIL": "PartnershipProjects training <training@partnershipprojects.co.uk>",
     }
     env.update(overrides)
     return env
@@ -61,10 +63,18 @@ def test_development_needs_nothing_set_to_pass_its_checks() -> None:
         ({"AXES_COOLOFF_MINUTES": "soon"}, "AXES_COOLOFF_MINUTES must be a whole number"),
         ({"EMAIL_PORT": "-25"}, "EMAIL_PORT must be at least 1"),
         ({"EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "not both"),
+        ({"SITE_URL": ""}, "SITE_URL must be set"),
+        ({"SITE_URL": "http://training.partnershipprojects.co.uk"}, "SITE_URL must be an https:// address"),
+        ({"SITE_URL": "https://127.0.0.1:8000"}, "SITE_URL must be the site's public address"),
+        ({"SITE_URL": "https://localhost"}, "SITE_URL must be the site's public address"),
+        ({"DEFAULT_FROM_EMAIL": "Trainingdesk <training@example.org>"}, "DEFAULT_FROM_EMAIL must be"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be at least 0"),
     ],
     ids=[
         "no-secret-key", "development-key", "short-key", "no-allowed-hosts", "misspelt-debug",
         "lock-out-after-no-failures", "cool-off-not-a-number", "negative-email-port", "tls-and-ssl",
+        "no-site-url", "plain-http-site-url", "loopback-site-url", "localhost-site-url",
+        "example-sender", "negative-proxy-count",
     ],
 )
 def test_it_refuses_to_start_with_an_unsafe_or_unreadable_setting(
@@ -82,3 +92,22 @@ def test_debug_off_without_any_secret_key_refuses_to_start() -> None:
     result = _manage("check", **env)
     assert result.returncode != 0
     assert "ImproperlyConfigured: With DEBUG off, SECRET_KEY must be set" in result.stderr
+
+
+def test_a_site_url_left_at_its_development_default_is_refused_in_production() -> None:
+    env = _production()
+    del env["SITE_URL"]
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert "With DEBUG off, SITE_URL must be set to the site's public https address" in result.stderr
+
+
+def test_s3_private_storage_is_a_private_bucket_with_signed_urls() -> None:
+    result = _manage(
+        "shell", "--no-imports", "-c",
+        "from django.core.files.storage import storages; s = storages['private']; "
+        "print(type(s).__name__, s.bucket_name, s.default_acl, s.querystring_auth, s.file_overwrite)",
+        PRIVATE_STORAGE_BUCKET="trainingdesk-uploads", AWS_S3_ENDPOINT_URL="https://s3.example.net",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "trainingdesk-uploads", "private", "True", "False"]

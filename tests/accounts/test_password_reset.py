@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -12,13 +14,16 @@ from django.urls import reverse
 from tests.factories import PASSWORD
 from trainingdesk.accounts.models import User
 
+# Real commits: the reset email is sent by a task once the request's transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 URL = reverse("accounts:password_reset")
 NEW_PASSWORD = "heron-lantern-quarry-77"
 
 
 def _reset_link() -> str:
     (message,) = mail.outbox
-    match = re.search(r"https?://testserver(/accounts/password/reset/[^\s]+/)", str(message.body))
+    match = re.search(re.escape(settings.SITE_URL) + r"(/accounts/password/reset/[^\s]+/)", str(message.body))
     assert match, message.body
     return match.group(1)
 
@@ -163,3 +168,48 @@ def test_a_reset_lifts_a_lock_out_from_too_many_failed_sign_ins(
     assert AuditEntry.objects.filter(action="accounts.password.reset", actor=participant).exists()
     signed_in = Client().post(sign_in, {"username": "pat@example.org", "password": NEW_PASSWORD})
     assert signed_in.status_code == 302
+
+
+# --- throttling ------------------------------------------------------------------------------
+
+def test_twenty_requests_for_one_address_send_it_three_emails(client: Client, participant: User) -> None:
+    pages = {client.post(URL, {"email": "pat@example.org"}, follow=True).content for _ in range(20)}
+    assert len(mail.outbox) == settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR == 3
+    assert len(pages) == 1  # the same answer before and after the limit
+
+
+def test_the_per_address_limit_counts_every_client(participant: User) -> None:
+    for n in range(5):
+        Client(REMOTE_ADDR=f"192.0.2.{n + 1}").post(URL, {"email": "pat@example.org"})
+    assert len(mail.outbox) == 3
+
+
+def test_one_client_asking_for_many_addresses_is_stopped_at_its_limit(client: Client) -> None:
+    User.objects.bulk_create(User(email=f"person{n}@example.org", full_name=f"Person {n}",
+                                  password=make_password(PASSWORD)) for n in range(15))
+    for n in range(15):
+        client.post(URL, {"email": f"person{n}@example.org"})
+    assert len(mail.outbox) == settings.PASSWORD_RESETS_PER_CLIENT_PER_HOUR == 10
+    # Another client is not held back by the first one's requests.
+    Client(REMOTE_ADDR="198.51.100.7").post(URL, {"email": "person14@example.org"})
+    assert len(mail.outbox) == 11
+
+
+def test_a_throttled_request_answers_exactly_as_an_unknown_address_does(
+    client: Client, participant: User
+) -> None:
+    for _ in range(3):
+        client.post(URL, {"email": "pat@example.org"})
+    throttled = client.post(URL, {"email": "pat@example.org"}, follow=True)
+    unknown = Client().post(URL, {"email": "nobody@example.org"}, follow=True)
+    assert throttled.redirect_chain == unknown.redirect_chain
+    assert throttled.content == unknown.content
+
+
+def test_the_reset_email_goes_through_the_outbox(client: Client, participant: User) -> None:
+    from trainingdesk.notifications.models import Email, EmailStatus
+
+    client.post(URL, {"email": "pat@example.org"})
+    email = Email.objects.get()
+    assert (email.to, email.status, email.template) == (
+        ["pat@example.org"], EmailStatus.SENT, "accounts/email/password_reset.txt")

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import override_settings
 
 from tests.factories import CourseRunFactory, LevelFactory, PriceOptionFactory, UserFactory, VatRateFactory
 from trainingdesk.accounts.models import User
@@ -16,12 +15,6 @@ from trainingdesk.catalogue.models import CourseRun, PriceOption
 DAYS = [dt.date(2022, 6, 21), dt.date(2022, 6, 22), dt.date(2022, 6, 23), dt.date(2022, 9, 15)]
 BOOKED_AT = dt.datetime(2022, 5, 1, 9, 0, tzinfo=dt.UTC)
 AFTER_THE_LAST_DAY = dt.datetime(2022, 9, 16, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _outbox_sends_in_the_test_thread():
-    with override_settings(OUTBOX_DELIVER_IN_THREAD=False):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import override_settings
 
 from tests.factories import CourseRunFactory, PriceOptionFactory, VatRateFactory
 from trainingdesk.bookings.services import PayerDetails
@@ -13,12 +12,6 @@ from trainingdesk.catalogue.models import CourseRun, PriceOption
 # "Now" in these tests: 1 March 2027, before the upcoming run's first day (1 June 2027).
 NOW = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)
 RUN_DAYS = [dt.date(2027, 6, 1), dt.date(2027, 6, 2), dt.date(2027, 6, 3), dt.date(2027, 9, 14)]
-
-
-@pytest.fixture(autouse=True)
-def _outbox_sends_in_the_test_thread():
-    with override_settings(OUTBOX_DELIVER_IN_THREAD=False):
-        yield
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from trainingdesk.bookings.models import (
     DiscountCode,
     Invoice,
     NumberSeries,
-    OutgoingEmail,
     Payer,
 )
 from trainingdesk.bookings.services import PayerDetails, book
@@ -31,6 +30,7 @@ from trainingdesk.catalogue.models import (
     VatCategory,
     VatRate,
 )
+from trainingdesk.notifications.models import Email
 
 
 def test_booking_a_run_confirms_a_seat_and_issues_the_brochure_invoice(
@@ -85,7 +85,7 @@ def _refused(match: str, **kwargs) -> ValidationError:
         book(**{"now": NOW, "payer": self_paying(), **kwargs})
     assert match in " ".join(refused.value.messages)
     assert _counts() == before
-    assert not OutgoingEmail.objects.exists()
+    assert not Email.objects.exists()
     return refused.value
 
 
@@ -165,7 +165,7 @@ def test_a_level_needing_an_approved_application_is_refused(participant, run, wi
 def test_booking_again_is_refused_and_saves_nothing(participant, run, without_supervision, code_10):
     book(participant=participant, run_id=run.pk, option_id=without_supervision.pk,
          payer=self_paying(), now=NOW)
-    OutgoingEmail.objects.all().delete()
+    Email.objects.all().delete()
     _refused("already have a place", participant=participant, run_id=run.pk,
              option_id=without_supervision.pk, discount_code="EARLY10")
 
@@ -175,7 +175,7 @@ def test_booking_again_from_the_waitlist_is_refused(run, without_supervision):
     for person in (first, second, third):
         book(participant=person, run_id=run.pk, option_id=without_supervision.pk,
              payer=self_paying(), now=NOW)
-    OutgoingEmail.objects.all().delete()
+    Email.objects.all().delete()
     _refused("already have a place", participant=third, run_id=run.pk,
              option_id=without_supervision.pk)
 

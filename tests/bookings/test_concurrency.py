@@ -29,9 +29,9 @@ from trainingdesk.bookings.models import (
     DocumentKind,
     Invoice,
     NumberSeries,
-    OutgoingEmail,
 )
 from trainingdesk.catalogue.models import CourseRun, PriceOption
+from trainingdesk.notifications.models import Email, EmailStatus
 
 # One xdist worker runs these (--dist loadgroup), so two 50-thread rushes never share the
 # database server at once (PostgreSQL allows 100 connections).
@@ -113,7 +113,7 @@ def test_fifty_people_rushing_for_the_last_seat_leave_one_confirmed_and_49_waiti
         assert statuses == {BookingStatus.CONFIRMED: 1, BookingStatus.WAITLISTED: THREADS - 1}
         assert Invoice.objects.filter(booking__run=run).count() == 1
         _assert_gapless(DocumentKind.INVOICE, "INV-")
-        assert not OutgoingEmail.objects.filter(sent_at__isnull=True).exists()
+        assert not Email.objects.exclude(status=EmailStatus.SENT).exists()
 
 
 def test_without_the_seat_lock_the_same_rush_oversells(monkeypatch):
@@ -187,7 +187,7 @@ def test_two_cancellations_and_an_expiring_offer_at_once_hand_each_seat_out_once
     offered = [p for p in waiting if by_person[p.pk] == BookingStatus.OFFERED]
     assert offered == waiting[1:4]  # three seats freed, three offers, first in line first
     assert Booking.objects.filter(run=run).holding_seats().count() == 3
-    offers = Counter(e.to[0] for e in OutgoingEmail.objects.filter(subject__startswith="A place is free"))
+    offers = Counter(e.to[0] for e in Email.objects.filter(subject__startswith="A place is free"))
     assert offers == Counter({p.email: 1 for p in waiting[:4]})  # nobody offered twice
 
 

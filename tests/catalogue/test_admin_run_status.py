@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.bookings.conftest import self_paying
 from tests.catalogue.admin_forms import RUNS_URL, change_url, run_post
@@ -25,12 +25,6 @@ from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus
 # Bookings are made on 1 March 2027 for a run in June 2027.
 BOOKED_AT = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)
 RUN_DAYS = [dt.date(2027, 6, 1), dt.date(2027, 6, 2), dt.date(2027, 6, 3), dt.date(2027, 9, 14)]
-
-
-@pytest.fixture(autouse=True)
-def _outbox_sends_in_the_test_thread():
-    with override_settings(OUTBOX_DELIVER_IN_THREAD=False):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import pytest
 
 from tests.attendance.conftest import (  # noqa: F401 - fixtures shared with attendance tests
     AFTER_THE_LAST_DAY,
-    _outbox_sends_in_the_test_thread,
     booked,
     foundation_run,
     option,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, Sector, User
 from trainingdesk.accounts.services import PROFILE_FIELDS, RegistrationEntry, email_in_use, normalise_email
 from trainingdesk.lib.zones import UK, zone_names
+from trainingdesk.notifications.services import send_email
 
 MAX_REGISTRATIONS = 10
 PASSWORD_MISMATCH = _("The passwords do not match. Enter the same password twice.")
@@ -112,6 +113,17 @@ class ResetPasswordForm(PasswordResetForm):
         label=_("Email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+    def send_mail(
+        self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+        from_email: str | None, to_email: str, html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the outbox like every other email: sent by a worker, retried while the mail
+        server is down, and listed for the coordinator if it fails."""
+        send_email(to=[to_email], template="accounts/email/password_reset.txt", context=context)
 
 
 class _NewPasswordMixin:

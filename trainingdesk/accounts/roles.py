@@ -10,7 +10,7 @@ from django.db import transaction
 from trainingdesk.accounts.models import Role, User
 
 # The coordinator runs the back office: everything in these apps.
-COORDINATOR_APPS = ("catalogue", "accounts", "bookings", "attendance", "certificates",
+COORDINATOR_APPS = ("catalogue", "accounts", "bookings", "attendance", "certificates", "notifications",
                     "admissions", "supervision", "coursework")
 # ... and may read, never edit, the audit log.
 COORDINATOR_READ_ONLY = (("audit", "view_auditentry"),)

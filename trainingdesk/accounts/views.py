@@ -3,6 +3,7 @@ are Django's own views, configured in urls.py."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from trainingdesk.accounts.services import (
     register_participant,
     update_profile,
 )
+from trainingdesk.lib.clientip import client_address
+from trainingdesk.lib.ratelimit import allow
 
 
 def _signed_in_user(request: HttpRequest) -> User:
@@ -110,3 +113,19 @@ class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         record_password_set(user=form.user, how="reset")
         return response
+
+
+class ResetPasswordView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per address and per client. The answer is the same
+    whether the address has an account, is unknown, or has had its share of emails: nothing on
+    the page tells a stranger which addresses have accounts."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = hashlib.sha256(form.cleaned_data["email"].encode()).hexdigest()
+        per_address = allow(f"password-reset:address:{address}",
+                            limit=settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR, per=3600)
+        per_client = allow(f"password-reset:client:{client_address(self.request)}",
+                           limit=settings.PASSWORD_RESETS_PER_CLIENT_PER_HOUR, per=3600)
+        if per_address and per_client:
+            return super().form_valid(form)
+        return redirect(self.get_success_url())

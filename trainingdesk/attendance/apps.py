@@ -7,6 +7,6 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from trainingdesk.attendance import documents
-        from trainingdesk.bookings import outbox
+        from trainingdesk.notifications import attachments
 
-        outbox.ATTACHMENT_RENDERERS["confirmation"] = documents.render_confirmation_attachment
+        attachments.register("confirmation", documents.render_confirmation_attachment)

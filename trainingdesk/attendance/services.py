@@ -27,8 +27,8 @@ from trainingdesk.attendance.models import (
 )
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.bookings.models import Booking, BookingStatus
-from trainingdesk.bookings.outbox import queue_email
 from trainingdesk.catalogue.models import CourseRun, RunStatus, TrainingDay
+from trainingdesk.notifications.services import send_email
 
 
 def may_keep_register(user: User, run: CourseRun) -> bool:
@@ -290,7 +290,7 @@ def issue_confirmations(*, bookings: list[Booking], now: dt.datetime | None = No
             continue  # issued meanwhile by another request: never two
         log_action(None, "attendance.confirmation.issued", confirmation, after=snapshot(confirmation))
         if notify:
-            queue_email(to=[booking.participant.email], template="confirmation_issued",
+            send_email(to=[booking.participant.email], template="attendance/email/confirmation_issued.txt",
                         context={"confirmation": confirmation, "participant": booking.participant},
                         attachments=[{"kind": "confirmation", "id": confirmation.pk}])
         issued.append(confirmation)

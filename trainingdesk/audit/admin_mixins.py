@@ -109,3 +109,16 @@ class AuditedAdmin(admin.ModelAdmin):
         if not pks or formset.model is None:
             return {}
         return formset.model._default_manager.in_bulk(pks)
+
+
+class ViewOnlyMixin:
+    """No adding, changing or deleting, for anyone."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from trainingdesk.audit.admin_mixins import AuditedAdmin
+from trainingdesk.audit.admin_mixins import AuditedAdmin, ViewOnlyMixin
 from trainingdesk.bookings.models import (
     Booking,
     CancellationTerm,
@@ -23,23 +23,8 @@ from trainingdesk.bookings.models import (
     Invoice,
     InvoiceLine,
     NumberSeries,
-    OutgoingEmail,
     Payment,
 )
-
-
-class ViewOnlyMixin:
-    """No adding, changing or deleting, for anyone."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 # --- bookings --------------------------------------------------------------------------------
 
@@ -192,13 +177,3 @@ class CancellationTermAdmin(AuditedAdmin):
     list_display = ("provider", "days_notice", "refund_percent")
     list_select_related = ("provider",)
     list_filter = ("provider",)
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ViewOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("subject", "created_at", "sent_at", "attempts")
-    list_filter = ("sent_at",)
-    search_fields = ("subject",)
-    date_hierarchy = "created_at"
-    readonly_fields = ("to", "subject", "body", "attachments", "created_at", "sent_at", "attempts",
-                       "last_error")

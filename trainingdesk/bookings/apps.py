@@ -6,7 +6,10 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings and invoices"
 
     def ready(self) -> None:
-        from trainingdesk.bookings import documents, outbox
+        from trainingdesk.bookings import documents, services
+        from trainingdesk.lib import periodic
+        from trainingdesk.notifications import attachments
 
-        outbox.ATTACHMENT_RENDERERS["invoice"] = documents.render_invoice_attachment
-        outbox.ATTACHMENT_RENDERERS["ics"] = documents.render_calendar_attachment
+        attachments.register("invoice", documents.render_invoice_attachment)
+        attachments.register("ics", documents.render_calendar_attachment)
+        periodic.register("bookings.expire_waitlist_offers", lambda now: services.expire_offers(now=now))

@@ -8,13 +8,10 @@ number of queries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,24 +33,8 @@ from trainingdesk.bookings.control_forms import (
 )
 from trainingdesk.bookings.models import Booking
 from trainingdesk.catalogue.models import CourseRun
+from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.csvfiles import csv_response
-
-View = TypeVar("View", bound=Callable[..., HttpResponse])
-
-
-def coordinator_required(view: View) -> View:
-    """Anonymous visitors are sent to sign in; anyone signed in who is not a coordinator is
-    refused with 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not cast(User, request.user).is_coordinator:
-            raise PermissionDenied("The control area is for the training coordinator.")
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapped)
 
 
 def _actor(request: HttpRequest) -> User:

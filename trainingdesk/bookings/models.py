@@ -386,27 +386,3 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.received_on}"
-
-
-class OutgoingEmail(models.Model):
-    """The transactional outbox: an email written in the transaction that causes it, and sent
-    (with its PDF and calendar attachments rendered then) only after that transaction commits."""
-
-    to = models.JSONField()
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    attachments = models.JSONField(default=list, blank=True,
-                                   help_text="[{'kind': 'invoice', 'id': 1}, ...]")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    # A sender claims an email until then, sends it outside any transaction, then marks it sent;
-    # a sender that dies mid-way lets the claim lapse and the email is sent again (at least once).
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.subject

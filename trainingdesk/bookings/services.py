@@ -46,10 +46,10 @@ from trainingdesk.bookings.models import (
     PaymentMethod,
     new_reference,
 )
-from trainingdesk.bookings.outbox import queue_email
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, VatTable
 from trainingdesk.lib.money import TaxedAmount, format_gbp
 from trainingdesk.lib.zones import format_short_day
+from trainingdesk.notifications.services import send_email
 
 # Switched off only by the concurrency test's negative control, to show that without the lock
 # a rush for the last seat oversells. Never off in the product.
@@ -156,7 +156,7 @@ def book(
                 _email_confirmation(booking, invoice)
             else:
                 log_action(participant, "bookings.booking.waitlisted", booking, after=snapshot(booking))
-                queue_email(to=[participant.email], template="waitlisted",
+                send_email(to=[participant.email], template="bookings/email/waitlisted.txt",
                             context=_context(booking))
             return booking
     except IntegrityError as exc:
@@ -475,8 +475,8 @@ def _cancel(
         log_action(actor, "bookings.booking.cancelled", booking, before=before,
                    after=snapshot(booking), reason=reason)
         if notify:
-            queue_email(
-                to=_recipients(booking), template="cancelled",
+            send_email(
+                to=_recipients(booking), template="bookings/email/cancelled.txt",
                 context={**_context(booking), "credit_notes": credit_notes, "charge": charge,
                          "was_waiting": was_waiting},
                 attachments=[{"kind": "invoice", "id": d.pk} for d in [*credit_notes, charge] if d],
@@ -524,8 +524,8 @@ def cancel_run(*, run: CourseRun, actor: User, reason: str, now: dt.datetime | N
                 _release_discount(booking)
             log_action(actor, "bookings.booking.cancelled", booking, before=before,
                        after=snapshot(booking), reason=booking.cancellation_reason)
-            queue_email(
-                to=_recipients(booking), template="run_cancelled",
+            send_email(
+                to=_recipients(booking), template="bookings/email/run_cancelled.txt",
                 context={**_context(booking), "reason": reason, "credit_notes": credit_notes},
                 attachments=[{"kind": "invoice", "id": d.pk} for d in credit_notes],
             )
@@ -547,7 +547,7 @@ def offer_free_seats(*, run: CourseRun, now: dt.datetime) -> list[Booking]:
         booking.offer_expires_at = now + dt.timedelta(hours=hours)
         booking.save(update_fields=["status", "offer_expires_at"])
         log_action(None, "bookings.waitlist.offered", booking, before=before, after=snapshot(booking))
-        queue_email(to=[booking.participant.email], template="offer",
+        send_email(to=[booking.participant.email], template="bookings/email/offer.txt",
                     context={**_context(booking), "expires_at": booking.offer_expires_at})
     return offered
 
@@ -615,7 +615,8 @@ def _expire(booking: Booking, now: dt.datetime) -> None:
     booking.save(update_fields=["status", "cancelled_at", "cancellation_reason", "offer_expires_at"])
     _release_discount(booking)
     log_action(None, "bookings.waitlist.expired", booking, before=before, after=snapshot(booking))
-    queue_email(to=[booking.participant.email], template="offer_expired", context=_context(booking))
+    send_email(to=[booking.participant.email], template="bookings/email/offer_expired.txt",
+               context=_context(booking))
 
 
 def expire_offers(*, now: dt.datetime | None = None) -> int:
@@ -694,14 +695,14 @@ def transfer_booking(
         # The joining link and calendar go to the participant only; a payer who is someone
         # else (an employer's accounts team) gets the credit notes and the new invoice.
         documents = [{"kind": "invoice", "id": d.pk} for d in [*credit_notes, invoice]]
-        queue_email(
-            to=[booking.participant.email], template="transferred",
+        send_email(
+            to=[booking.participant.email], template="bookings/email/transferred.txt",
             context={**_context(booking), "from_run": source, "credit_notes": credit_notes,
                      "invoice": invoice},
             attachments=[*documents, {"kind": "ics", "id": booking.pk}],
         )
         if booking.invoice_email.lower() != booking.participant.email.lower():
-            queue_email(to=[booking.invoice_email], template="invoice_to_payer",
+            send_email(to=[booking.invoice_email], template="bookings/email/invoice_to_payer.txt",
                         context={**_context(booking), "invoice": invoice},
                         attachments=documents)
         offer_free_seats(run=source, now=now)
@@ -773,13 +774,13 @@ def _context(booking: Booking) -> dict[str, Any]:
 def _email_confirmation(booking: Booking, invoice: Invoice) -> None:
     """To the participant: the confirmation, the invoice and the calendar with the joining link.
     To the payer, when someone else pays: the invoice."""
-    queue_email(
-        to=[booking.participant.email], template="confirmed",
+    send_email(
+        to=[booking.participant.email], template="bookings/email/confirmed.txt",
         context={**_context(booking), "invoice": invoice},
         attachments=[{"kind": "invoice", "id": invoice.pk}, {"kind": "ics", "id": booking.pk}],
     )
     if booking.invoice_email.lower() != booking.participant.email.lower():
-        queue_email(to=[booking.invoice_email], template="invoice_to_payer",
+        send_email(to=[booking.invoice_email], template="bookings/email/invoice_to_payer.txt",
                     context={**_context(booking), "invoice": invoice},
                     attachments=[{"kind": "invoice", "id": invoice.pk}])
 

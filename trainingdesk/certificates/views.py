@@ -16,7 +16,8 @@ from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.attendance.services import revoke_confirmation
 from trainingdesk.certificates.forms import RevokeForm, VerifyForm
 from trainingdesk.certificates.selectors import document_by_code
-from trainingdesk.lib.ratelimit import allow, client_address
+from trainingdesk.lib.clientip import client_address
+from trainingdesk.lib.ratelimit import allow
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:

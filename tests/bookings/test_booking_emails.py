@@ -1,5 +1,5 @@
-"""Emails go through the outbox: written in the transaction that causes them, sent only after
-it commits, retried when sending fails. The joining link reaches confirmed participants only."""
+"""Booking emails go through the outbox: written in the transaction that causes them, sent only
+after it commits. The joining link reaches confirmed participants only."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.test import override_settings
 
 from tests.bookings.conftest import NOW, RUN_DAYS, self_paying
-from tests.factories import CourseRunFactory, PriceOptionFactory, VatRateFactory
+from tests.emails import send_waiting_emails
+from tests.factories import CourseRunFactory, PriceOptionFactory, UserFactory, VatRateFactory
 from trainingdesk.accounts.models import User
-from trainingdesk.bookings import outbox
 from trainingdesk.bookings.documents import booking_calendar
-from trainingdesk.bookings.models import Booking, NumberSeries, OutgoingEmail, Payer
+from trainingdesk.bookings.models import Booking, NumberSeries, Payer
 from trainingdesk.bookings.services import (
     PayerDetails,
     book,
@@ -24,6 +23,7 @@ from trainingdesk.bookings.services import (
     transfer_booking,
 )
 from trainingdesk.catalogue.models import CourseRun, PriceOption
+from trainingdesk.notifications.models import Email, EmailStatus
 
 LINK = "https://zoom.us/j/123?pwd=secret"
 
@@ -53,15 +53,15 @@ def test_a_rolled_back_booking_leaves_no_email_and_sends_nothing():
     (person,) = _people(1)
     with pytest.raises(Rollback), transaction.atomic():
         book(participant=person, run_id=run.pk, option_id=option.pk, payer=self_paying(), now=NOW)
-        assert OutgoingEmail.objects.count() == 2  # to the participant and to the payer
+        assert Email.objects.count() == 2  # to the participant and to the payer
         assert mail.outbox == []  # nothing leaves before the commit
         raise Rollback
-    assert not OutgoingEmail.objects.exists()
+    assert not Email.objects.exists()
     assert mail.outbox == []
     booking = book(participant=person, run_id=run.pk, option_id=option.pk, payer=self_paying(),
                    now=NOW)
     assert sorted(m.to[0] for m in mail.outbox) == ["pat@example.org", person.email]
-    assert not OutgoingEmail.objects.filter(sent_at__isnull=True).exists()
+    assert not Email.objects.filter(status=EmailStatus.QUEUED).exists()
     assert booking.invoices.get().number == "INV-000001"
 
 
@@ -71,43 +71,13 @@ def test_nothing_is_sent_until_the_transaction_commits(participant, run, with_su
         book(participant=participant, run_id=run.pk, option_id=with_supervision.pk,
              payer=self_paying(), now=NOW)
     assert mail.outbox == []
-    assert OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 1
+    assert Email.objects.filter(status=EmailStatus.QUEUED).count() == 1
     for callback in callbacks:
         callback()
     (message,) = mail.outbox
     assert [a[0] for a in message.attachments] == ["INV-000001.pdf",
                                                    f"{Booking.objects.get().reference}.ics"]
-    assert OutgoingEmail.objects.get().sent_at is not None
-
-
-def test_a_failed_send_is_recorded_and_retried(participant, run, with_supervision, monkeypatch):
-    book(participant=participant, run_id=run.pk, option_id=with_supervision.pk,
-         payer=self_paying(), now=NOW)
-
-    def broken(_id: int) -> tuple[str, bytes, str]:
-        raise OSError("disk full")
-
-    monkeypatch.setitem(outbox.ATTACHMENT_RENDERERS, "invoice", broken)
-    assert outbox.deliver_outbox() == 0
-    email = OutgoingEmail.objects.get()
-    assert (email.sent_at, email.attempts) == (None, 1)
-    assert "disk full" in email.last_error
-    monkeypatch.undo()
-    assert outbox.deliver_outbox() == 1
-    assert len(mail.outbox) == 1
-    assert outbox.deliver_outbox() == 0  # sent once only
-
-
-def test_an_email_that_keeps_failing_is_given_up_after_five_attempts(participant, run,
-                                                                     with_supervision,
-                                                                     monkeypatch):
-    book(participant=participant, run_id=run.pk, option_id=with_supervision.pk,
-         payer=self_paying(), now=NOW)
-    monkeypatch.setitem(outbox.ATTACHMENT_RENDERERS, "invoice",
-                        lambda _id: (_ for _ in ()).throw(OSError("down")))
-    for _ in range(7):
-        outbox.deliver_outbox()
-    assert OutgoingEmail.objects.get().attempts == 5
+    assert Email.objects.get().status == EmailStatus.SENT
 
 
 # --- the joining link ------------------------------------------------------------------------
@@ -119,13 +89,6 @@ def full_run(run: CourseRun, without_supervision: PriceOption) -> list[Booking]:
                  payer=_own_payer(p), now=NOW) for p in _people(3)]
 
 
-def _deliver_all() -> list[mail.EmailMessage]:
-    mail.outbox.clear()
-    with override_settings(OUTBOX_DELIVER_ON_COMMIT=False):
-        outbox.deliver_outbox()
-    return list(mail.outbox)
-
-
 def _texts(message: mail.EmailMessage) -> str:
     return message.body + "".join(
         a[1].decode() if isinstance(a[1], bytes) and a[0].endswith(".ics") else str(a[1])
@@ -133,7 +96,7 @@ def _texts(message: mail.EmailMessage) -> str:
 
 
 def test_the_joining_link_reaches_confirmed_participants_only(full_run):
-    sent = _deliver_all()
+    sent = send_waiting_emails()
     confirmed, waiting = full_run[:2], full_run[2]
     for booking in confirmed:
         (message,) = [m for m in sent if m.to == [booking.participant.email]]
@@ -148,7 +111,7 @@ def test_the_joining_link_reaches_confirmed_participants_only(full_run):
 def test_an_offer_does_not_carry_the_joining_link(full_run):
     first, _, waiting = full_run
     cancel_booking(booking=first, actor=first.participant, now=NOW)
-    sent = _deliver_all()
+    sent = send_waiting_emails()
     (offer,) = [m for m in sent if m.to == [waiting.participant.email]
                 and m.subject.startswith("A place is free")]
     assert LINK not in _texts(offer)
@@ -166,7 +129,7 @@ def test_an_employer_paying_gets_the_invoice_but_not_the_joining_link(participan
     autumn = CourseRunFactory(level=run.level, days=[dt.date(2027, 10, 4)])
     PriceOptionFactory(run=autumn, name="Foundation only", net_amount=Decimal("500"))
     transfer_booking(booking=booking, to_run=autumn, to_option_id=None, actor=coordinator, now=NOW)
-    sent = _deliver_all()
+    sent = send_waiting_emails()
     to_employer = [m for m in sent if "ap@leeds.example.org" in m.to]
     assert to_employer, "the employer is sent its invoices"
     assert any(a[0] == "INV-000002.pdf" for m in to_employer for a in m.attachments)
@@ -175,3 +138,17 @@ def test_an_employer_paying_gets_the_invoice_but_not_the_joining_link(participan
         assert not any(a[0].endswith(".ics") for a in message.attachments)
     to_participant = [m for m in sent if m.to == [participant.email]]
     assert any(LINK in m.body for m in to_participant)
+
+
+def test_plain_text_emails_are_not_html_escaped(run, without_supervision,
+                                                django_capture_on_commit_callbacks):
+    run.joining_link = "https://zoom.us/j/123?pwd=abc&uname=x"
+    run.save(update_fields=["joining_link"])
+    person = UserFactory(full_name="Siobhán O'Brien & Co")
+    with django_capture_on_commit_callbacks(execute=True):
+        book(participant=person, run_id=run.pk, option_id=without_supervision.pk,
+             payer=self_paying(), now=NOW)
+    confirmation = next(m for m in mail.outbox if m.to == [person.email])
+    assert "Dear Siobhán O'Brien & Co," in confirmation.body
+    assert "https://zoom.us/j/123?pwd=abc&uname=x" in confirmation.body
+    assert "&amp;" not in confirmation.body and "&#x27;" not in confirmation.body

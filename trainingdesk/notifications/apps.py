@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "trainingdesk.notifications"
+    label = "notifications"
+    verbose_name = "Emails"
+
+    def ready(self) -> None:
+        from trainingdesk.lib import periodic
+        from trainingdesk.notifications import services
+
+        periodic.register("notifications.enqueue_stalled_emails",
+                          lambda now: services.enqueue_stalled(now=now))
