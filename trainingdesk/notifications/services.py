@@ -65,10 +65,13 @@ def send_again(*, email_id: int, actor: Any, now: dt.datetime | None = None) -> 
         if email.claimed_until and email.claimed_until > now:
             raise ValidationError(_("That email is being sent right now."))
         before = {"status": email.status, "attempts": email.attempts}
+        # A new window, with the retries' growing delays from the start (the tries before are in
+        # the audit entry).
         email.status = EmailStatus.QUEUED
         email.queued_at = email.next_attempt_at = now
         email.failed_at = None
-        email.save(update_fields=["status", "queued_at", "next_attempt_at", "failed_at"])
+        email.attempts = 0
+        email.save(update_fields=["status", "queued_at", "next_attempt_at", "failed_at", "attempts"])
         log_action(actor, "notifications.email.sent_again", email, before=before,
                    after={"status": email.status})
         transaction.on_commit(lambda: enqueue_delivery(email.pk))
