@@ -17,9 +17,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The site, a task worker that sends its emails (they print here), and the periodic work every
+# minute, as production runs them; Ctrl-C stops all three.
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --no-startup-delay --interval 0.5 & \
+	while sleep 60; do $(BIN)/python manage.py run_periodic_work > /dev/null; done & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

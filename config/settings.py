@@ -299,8 +299,8 @@ _private_storage: dict[str, object] = (
         },
     }
     if PRIVATE_STORAGE_BUCKET
-    else {"BACKEND": "django.core.files.storage.FileSystemStorage",
-          "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None}}
+    else {"BACKEND": "trainingdesk.lib.files.PrivateFileSystemStorage",
+          "OPTIONS": {"location": PRIVATE_ROOT}}
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

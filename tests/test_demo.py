@@ -44,3 +44,12 @@ def test_loading_the_demo_twice_changes_nothing(db):
     counts = (CourseRun.objects.count(), Booking.objects.count(), Invoice.objects.count())
     call_command("load_demo")
     assert (CourseRun.objects.count(), Booking.objects.count(), Invoice.objects.count()) == counts
+
+
+def test_the_demo_prints_its_logins_at_the_address_it_serves(db, capsys, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"  # what `make demo PORT=8101` sets
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:8101/accounts/sign-in/" in out
+    assert ":8000" not in out
+

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 import mimetypes
 
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, Http404
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A folder that no web server serves, and whose files have no URL of their own."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files are not accessible via a URL: serve them through a view "
+                         "that checks the viewer, with private_file_response().")
 
 
 def private_storage() -> Storage:

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from trainingdesk.catalogue import demo
@@ -16,7 +17,7 @@ class Command(BaseCommand):
             f"{len(loaded.upcoming)} upcoming runs."
         ))
         self.stdout.write(
-            "\n  Coordinator login:  http://127.0.0.1:8000/accounts/sign-in/\n"
+            f"\n  Coordinator login:  {settings.SITE_URL}/accounts/sign-in/\n"
             f"    email:    {demo.COORDINATOR_EMAIL}\n"
             f"    password: {demo.COORDINATOR_PASSWORD}\n"
             f"  Trainer:      {demo.TRAINER_EMAIL} / {demo.DEMO_PASSWORD}\n"
