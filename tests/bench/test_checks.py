@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.checks import RushOutcome, number_run
+from bench.checks import RushOutcome, SavedBooking, booked_once, deliveries, half_saved, number_run
 
 
 def test_numbers_issued_one_after_another_are_gapless() -> None:
@@ -61,3 +61,62 @@ def test_seats_left_empty_while_people_wait_is_a_problem_though_not_oversold() -
 
 def test_fewer_participants_than_seats_all_get_one() -> None:
     assert RushOutcome(capacity=100, participants=40, confirmed=40, waitlisted=0).problems == []
+
+
+def test_every_email_received_once_by_its_recipient_is_delivered_exactly_once() -> None:
+    found = deliveries({"<a@x>": ["pat@example.org"], "<b@x>": ["sam@example.org"]},
+                       [("<a@x>", ["pat@example.org"], 10.0), ("<b@x>", ["sam@example.org"], 12.5),
+                        ("<other@x>", ["someone@example.org"], 99.0)])
+
+    assert found.exactly_once
+    assert (found.expected, found.lost, found.duplicated, found.last_at) == (2, [], {}, 12.5)
+
+
+def test_an_email_never_received_is_lost() -> None:
+    found = deliveries({"<a@x>": ["pat@example.org"], "<b@x>": ["sam@example.org"]},
+                       [("<a@x>", ["pat@example.org"], 10.0)])
+
+    assert found.lost == ["<b@x>"]
+    assert not found.exactly_once
+
+
+def test_an_email_received_twice_is_counted_as_one_extra_copy() -> None:
+    found = deliveries({"<a@x>": ["pat@example.org"]},
+                       [("<a@x>", ["pat@example.org"], 1.0), ("<a@x>", ["pat@example.org"], 2.0)])
+
+    assert found.duplicated == {"<a@x>": 2}
+    assert found.extra_copies == 1
+    assert not found.exactly_once
+
+
+def test_an_email_received_by_someone_else_is_misaddressed() -> None:
+    found = deliveries({"<a@x>": ["pat@example.org"]}, [("<a@x>", ["sam@example.org"], 1.0)])
+
+    assert found.misaddressed == ["<a@x>"]
+    assert not found.exactly_once
+
+
+def test_a_seat_with_its_invoice_and_email_and_a_place_in_line_with_its_email_are_whole() -> None:
+    assert half_saved([SavedBooking(1, has_seat=True, invoices=1, emails=1),
+                       SavedBooking(2, has_seat=False, invoices=0, emails=1)]) == []
+
+
+def test_a_seat_without_its_invoice_or_with_two_emails_is_half_saved() -> None:
+    problems = half_saved([SavedBooking(1, has_seat=True, invoices=0, emails=1),
+                           SavedBooking(2, has_seat=False, invoices=0, emails=2),
+                           SavedBooking(3, has_seat=False, invoices=1, emails=1)])
+
+    assert problems == ["participant 1: a seat with 0 invoices and 1 emails",
+                        "participant 2: waitlisted with 0 invoices and 2 emails",
+                        "participant 3: waitlisted with 1 invoices and 1 emails"]
+
+
+def test_everyone_who_submitted_has_exactly_one_booking() -> None:
+    bookings = [SavedBooking(1, True, 1, 1), SavedBooking(2, False, 0, 1),
+                SavedBooking(2, False, 0, 1)]
+
+    found = booked_once([1, 2, 3], bookings)
+
+    assert (found.missing, found.doubled) == ([3], [2])
+    assert not found.ok
+    assert booked_once([1], bookings[:1]).ok
