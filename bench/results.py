@@ -11,9 +11,11 @@ only to compare runs has `met` null.
 from __future__ import annotations
 
 import json
+import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,17 @@ def write(new: Iterable[Measurement], path: Path = LATEST) -> list[dict[str, Any
     temporary.write_text(json.dumps(entries, indent=2) + "\n")
     os.replace(temporary, path)
     return entries
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least p% of values at or below it.
+
+    Always one of the observed values; p50 of 1..10 is 5, p95 of 1..100 is 95.
+    """
+    if not values:
+        raise ValueError("percentile of no values")
+    if not 0 < p <= 100:
+        raise ValueError(f"percentile must be in (0, 100], not {p}")
+    ordered = sorted(values)
+    rank = math.ceil(Fraction(str(p)) * len(ordered) / 100)
+    return ordered[max(rank, 1) - 1]

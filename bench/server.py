@@ -1,16 +1,18 @@
-"""gunicorn as a subprocess: the WSGI server production runs, on a free local port."""
+"""The processes production runs, started here as subprocesses on free local ports: gunicorn app
+servers, `manage.py db_worker` task workers and the SMTP sink standing in for the mail server.
+
+Each runs in a process group of its own, so `kill()` (SIGKILL to the group) takes a gunicorn
+master and its workers down at once, as when the machine under them dies; `stop()` asks politely.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import http.client
-import multiprocessing
 import os
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,46 +26,83 @@ def free_port() -> int:
 
 
 def default_workers() -> int:
-    """gunicorn's rule of thumb for sync workers: two per core, and one more."""
-    return 2 * (os.cpu_count() or 1) + 1
+    """gunicorn's rule of thumb is two sync workers a core and one more, for one server; the
+    bench runs two servers on the machine, so each gets half of that, rounded up."""
+    return (2 * (os.cpu_count() or 1) + 2) // 2
 
 
-class Gunicorn:
-    """Start with `start()`, stop with `stop()`; `host` and `port` say where it listens."""
+class Process:
+    """A subprocess writing to a log of its own in `logs`; `start()`, `stop()`, `kill()`."""
 
-    def __init__(
-        self, env: dict[str, str], *, workers: int, worker_class: str = "sync", threads: int = 1,
-        host: str = "127.0.0.1",
-    ) -> None:
+    def __init__(self, name: str, command: list[str], env: dict[str, str], logs: Path) -> None:
+        self.name = name
+        self.command = command
         self.env = env
-        self.workers = workers
-        self.worker_class = worker_class
-        self.threads = threads
-        self.host = host
-        self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the server's life
-            prefix="trainingdesk-bench-gunicorn-", suffix=".log", delete=False)
+        self.log_path = logs / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, ready_path: str = "/healthz/", timeout: float = 30.0) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application",
-             "--bind", f"{self.host}:{self.port}", "--workers", str(self.workers),
-             "--worker-class", self.worker_class, "--threads", str(self.threads),
-             "--backlog", "2048", "--log-level", "warning",
-             "--error-logfile", "-"],
-            cwd=PROJECT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(self.command, cwd=PROJECT, env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group: nothing gets to finish or clean up."""
+        if self.running:
+            assert self.process is not None
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM (a gunicorn finishes its requests, a worker its task), then SIGKILL."""
+        if not self.running:
+            return
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+class Gunicorn(Process):
+    def __init__(
+        self, name: str, env: dict[str, str], logs: Path, *, workers: int,
+        worker_class: str = "sync", threads: int = 1, host: str = "127.0.0.1",
+    ) -> None:
+        self.host = host
+        self.port = free_port()
+        self.workers = workers
+        super().__init__(name, [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"{host}:{self.port}", "--workers", str(workers),
+            "--worker-class", worker_class, "--threads", str(threads),
+            "--backlog", "2048", "--log-level", "warning", "--error-logfile", "-",
+        ], env, logs)
+
+    def wait_until_ready(self, path: str = "/healthz/", timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         status = None
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.tail()}")
-            status = self.status(ready_path)
+            if not self.running:
+                raise RuntimeError(f"{self.name} exited:\n{self.tail()}")
+            status = self.status(path)
             if status == 200:
                 return
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer {ready_path} with 200 within {timeout}s "
+        raise RuntimeError(f"{self.name} did not answer {path} with 200 within {timeout}s "
                            f"(last: {status or 'no answer'}):\n{self.tail()}")
 
     def status(self, path: str) -> int | None:
@@ -76,66 +115,38 @@ class Gunicorn:
         finally:
             connection.close()
 
-    def tail(self, lines: int = 40) -> str:
-        self.log.flush()
-        return "\n".join(Path(self.log.name).read_text(errors="replace").splitlines()[-lines:])
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # graceful: workers finish their request
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        Path(self.log.name).unlink(missing_ok=True)
+class TaskWorker(Process):
+    """`manage.py db_worker`, polling the task table every 0.2 seconds."""
+
+    def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
+        self.worker_id = name
+        super().__init__(name, [
+            sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay",
+            "--no-reload", "--worker-id", name,
+        ], env, logs)
 
 
-class TrivialServer:
-    """A server that does nothing but answer 200 "ok" and close the connection, as gunicorn's
-    sync workers do, in its own process: what the load generator can drive when the server
-    costs next to nothing."""
+class SmtpSink(Process):
+    """bench/smtpsink.py on `port`, writing a line for each message it accepts to `output`."""
 
-    RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+    def __init__(self, port: int, output: Path, env: dict[str, str], logs: Path) -> None:
+        self.host = "127.0.0.1"
+        self.port = port
+        self.output = output
+        super().__init__("smtp-sink", [
+            sys.executable, "-m", "bench.smtpsink", "--host", self.host, "--port", str(port),
+            "--output", str(output),
+        ], env, logs)
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        self.host = host
-        self.port = free_port()
-        self.process = multiprocessing.get_context("spawn").Process(
-            target=_serve_trivially, args=(host, self.port, self.RESPONSE), daemon=True)
-
-    def start(self, timeout: float = 10.0) -> None:
-        self.process.start()
+    def wait_until_ready(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if not self.running:
+                raise RuntimeError(f"the SMTP sink exited:\n{self.tail()}")
             try:
                 socket.create_connection((self.host, self.port), timeout=1).close()
                 return
             except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the trivial server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.join(5)
-
-
-def _serve_trivially(host: str, port: int, response: bytes) -> None:
-    class Answer(asyncio.Protocol):
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            assert isinstance(transport, asyncio.Transport)
-            self.transport = transport
-            self.received = b""
-
-        def data_received(self, data: bytes) -> None:
-            self.received += data
-            if b"\r\n\r\n" in self.received:
-                self.transport.write(response)
-                self.transport.close()
-
-    async def serve() -> None:
-        server = await asyncio.get_running_loop().create_server(Answer, host, port, backlog=2048)
-        await server.serve_forever()
-
-    asyncio.run(serve())
+                time.sleep(0.1)
+        raise RuntimeError(f"the SMTP sink did not listen within {timeout}s:\n{self.tail()}")

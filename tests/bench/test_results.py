@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench import results
-from bench.results import Measurement
+from bench.results import Measurement, percentile
 
 
 def catalogue(value: float, met: bool = True) -> Measurement:
@@ -71,3 +71,30 @@ def test_a_file_that_is_not_a_list_of_measurements_is_refused_not_overwritten(
 def test_a_measurement_names_its_subject_and_metric() -> None:
     assert catalogue(1.0).subject == "catalogue"
     assert catalogue(1.0).metric == "req_per_s"
+
+
+@pytest.mark.parametrize(("values", "p", "expected"), [
+    (list(range(1, 11)), 50, 5),
+    (list(range(1, 11)), 95, 10),
+    (list(range(1, 101)), 50, 50),
+    (list(range(1, 101)), 95, 95),
+    (list(range(1, 101)), 100, 100),
+    (list(range(1, 21)), 95, 19),
+    ([3.0, 1.0, 2.0], 50, 2.0),  # unsorted input
+    ([7.5], 95, 7.5),
+    ([1, 2, 3, 4], 25, 1),
+    ([1, 2, 3, 4], 25.1, 2),
+])
+def test_percentile_is_the_nearest_rank(values: list[float], p: float, expected: float) -> None:
+    assert percentile(values, p) == expected
+
+
+@pytest.mark.parametrize("p", [0, -1, 100.5])
+def test_percentile_refuses_a_rank_outside_0_to_100(p: float) -> None:
+    with pytest.raises(ValueError, match="percentile"):
+        percentile([1.0, 2.0], p)
+
+
+def test_percentile_of_nothing_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no values"):
+        percentile([], 50)
