@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything that reads the session or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous copies of public pages, served before sessions and users (lib/pagecache.py).
+    "trainingdesk.lib.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

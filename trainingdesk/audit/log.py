@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.core.cache import cache
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
 from trainingdesk.audit.models import AuditEntry
@@ -55,6 +56,7 @@ def log_action(
 ) -> AuditEntry:
     """Record one change. Call it inside the transaction that makes the change."""
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(_forget_cached_version)
     return AuditEntry.objects.create(
         actor_id=actor_id,
         action=action,
@@ -67,10 +69,29 @@ def log_action(
     )
 
 
+VERSION_KEY = "audit:latest-change"
+# How long a version read from the database is trusted without asking again. Every commit that
+# audits a change forgets it at once; only a read racing a commit can keep the older version,
+# for this long at most.
+VERSION_SECONDS = 5
+
+
+def _forget_cached_version() -> None:
+    cache.delete(VERSION_KEY)
+
+
 def latest_change() -> int:
     """The id of the newest audit entry: it grows with every audited change, so it serves as
-    a version number of everything the product shows. One index-only query, written out
-    because the page cache asks it on every hit and the ORM would take longer to build it."""
+    a version number of everything the product shows. Kept in the shared cache (every commit
+    that audits a change forgets it), else one index-only query."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _latest_change_in_database()
+        cache.add(VERSION_KEY, version, VERSION_SECONDS)
+    return int(version)
+
+
+def _latest_change_in_database() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {AuditEntry._meta.db_table}")  # noqa: S608 - a model's own table name
         row = cursor.fetchone()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.utils import timezone
 from trainingdesk.catalogue import presentation, selectors
 from trainingdesk.catalogue.models import CourseRun, Level, VatTable
 from trainingdesk.lib.money import TaxedAmount
-from trainingdesk.lib.pagecache import cached_public_page
+from trainingdesk.lib.pagecache import cached_public_page, shared_body
 
 
 def _book_url(run: CourseRun) -> str | None:
@@ -42,15 +43,19 @@ def _summaries(runs: Iterable[CourseRun], vat: VatTable) -> list[presentation.Ru
 @cached_public_page
 def index(request: HttpRequest) -> HttpResponse:
     """Upcoming runs a page at a time, grouped by programme and level; the latest past runs."""
-    vat = VatTable.load()
-    today = timezone.localdate()
-    page = Paginator(selectors.upcoming_runs(today=today), RUNS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    upcoming = _summaries(page.object_list, vat)
-    programmes = presentation.group_by_programme(selectors.catalogue_levels(), upcoming)
-    past = _summaries(selectors.past_runs(today=today)[:PAST_RUNS_ON_INDEX], vat)
-    return render(request, "catalogue/index.html",
-                  {"programmes": programmes, "past": past, "page": page})
+
+    def build() -> dict[str, Any]:
+        vat = VatTable.load()
+        today = timezone.localdate()
+        page = Paginator(selectors.upcoming_runs(today=today), RUNS_PER_PAGE).get_page(
+            request.GET.get("page"))
+        upcoming = _summaries(page.object_list, vat)
+        programmes = presentation.group_by_programme(selectors.catalogue_levels(), upcoming)
+        past = _summaries(selectors.past_runs(today=today)[:PAST_RUNS_ON_INDEX], vat)
+        return {"programmes": programmes, "past": past, "page": page}
+
+    body = shared_body(request, "catalogue/index_body.html", build)
+    return render(request, "catalogue/index.html", {"body": body})
 
 
 @cached_public_page
@@ -62,42 +67,54 @@ def training_map(request: HttpRequest) -> HttpResponse:
 
 @cached_public_page
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = selectors.run_for_page(run_id=run_id, viewer=request.user)
-    if run is None:
-        raise Http404("No such run")
-    vat = VatTable.load()
-    summary = presentation.summarise(run, vat, timezone.now())
     viewer_zone: str | None = getattr(request, "viewer_zone", None)
-    return render(request, "catalogue/run.html", {
-        "run": run,
-        "level": run.level,
-        "programme": run.level.programme,
-        "summary": summary,
-        "days": presentation.day_rows(run, viewer_zone),
-        "local_time_slots": viewer_zone is None,
-        "options": presentation.option_rows(run, vat, timezone.localdate()),
-        "fee": _fee(run.level, vat),
-        "book_url": _book_url(run) if summary.booking.is_open else None,
-    })
+
+    def build() -> dict[str, Any]:
+        run = selectors.run_for_page(run_id=run_id, viewer=request.user)
+        if run is None:
+            raise Http404("No such run")
+        vat = VatTable.load()
+        summary = presentation.summarise(run, vat, timezone.now())
+        return {
+            "title": f"{run.level.name}: {run.title}",
+            "run": run,
+            "level": run.level,
+            "programme": run.level.programme,
+            "summary": summary,
+            "days": presentation.day_rows(run, viewer_zone),
+            "local_time_slots": viewer_zone is None,
+            "options": presentation.option_rows(run, vat, timezone.localdate()),
+            "fee": _fee(run.level, vat),
+            "book_url": _book_url(run) if summary.booking.is_open else None,
+        }
+
+    # Staff also see drafts: theirs is a body of its own.
+    body = shared_body(request, "catalogue/run_body.html", build, vary=f"staff={request.user.is_staff}")
+    return render(request, "catalogue/run.html", {"body": body})
 
 
 @cached_public_page
 def level_detail(request: HttpRequest, programme: str, level: str) -> HttpResponse:
-    found = selectors.level_for_page(programme_slug=programme, level_slug=level)
-    if found is None:
-        raise Http404("No such level")
-    vat = VatTable.load()
-    today = timezone.localdate()
-    page = Paginator(selectors.upcoming_runs(today=today, level=found), RUNS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    past_page = Paginator(selectors.past_runs(today=today, level=found), RUNS_PER_PAGE).get_page(
-        request.GET.get("past"))
-    return render(request, "catalogue/level.html", {
-        "level": found,
-        "programme": found.programme,
-        "upcoming": _summaries(page.object_list, vat),
-        "page": page,
-        "past": _summaries(past_page.object_list, vat),
-        "past_page": past_page,
-        "fee": _fee(found, vat),
-    })
+    def build() -> dict[str, Any]:
+        found = selectors.level_for_page(programme_slug=programme, level_slug=level)
+        if found is None:
+            raise Http404("No such level")
+        vat = VatTable.load()
+        today = timezone.localdate()
+        page = Paginator(selectors.upcoming_runs(today=today, level=found), RUNS_PER_PAGE).get_page(
+            request.GET.get("page"))
+        past_page = Paginator(selectors.past_runs(today=today, level=found), RUNS_PER_PAGE).get_page(
+            request.GET.get("past"))
+        return {
+            "title": str(found),
+            "level": found,
+            "programme": found.programme,
+            "upcoming": _summaries(page.object_list, vat),
+            "page": page,
+            "past": _summaries(past_page.object_list, vat),
+            "past_page": past_page,
+            "fee": _fee(found, vat),
+        }
+
+    body = shared_body(request, "catalogue/level_body.html", build)
+    return render(request, "catalogue/level.html", {"body": body})

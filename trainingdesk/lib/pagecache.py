@@ -1,4 +1,11 @@
-"""Caching the public pages that anonymous visitors see most: the catalogue and run pages.
+"""Caching the public pages that everyone reads most: the catalogue, level and run pages.
+
+Two layers, both keyed on the newest audit entry's id and bounded by the same time limit:
+- `cached_public_page` with `PublicPageCacheMiddleware`: the whole response, for anonymous
+  visitors (no session, no message), served before the rest of the middleware runs;
+- `shared_body`: the page's main content, for everyone, signed in or not. It holds nothing of
+  the viewer's own but their time zone and language (both in the key); the header around it,
+  with the person's own navigation, is drawn for each request.
 
 A page is kept for at most `PUBLIC_PAGE_CACHE_SECONDS` (booking opens and closes with time),
 under a key that holds the newest audit entry's id: every change to the catalogue, a booking
@@ -16,14 +23,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from trainingdesk.audit.log import latest_change
+from trainingdesk.lib.middleware import viewer_zone
 
 View = Callable[..., HttpResponse]
 
@@ -35,28 +47,74 @@ def _cacheable(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _key(request: HttpRequest) -> str:
-    parts = "|".join([
-        request.get_full_path(),
-        getattr(request, "viewer_zone", None) or "",
-        getattr(request, "LANGUAGE_CODE", ""),
-        str(latest_change()),
-    ])
-    return "public-page:" + hashlib.sha256(parts.encode()).hexdigest()
+def _is_public_page(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "public_page", False))
+
+
+def _key(request: HttpRequest, *extra: str, zone: str | None, language: str) -> str:
+    parts = "|".join([request.get_full_path(), zone or "", language, str(latest_change()), *extra])
+    return hashlib.sha256(parts.encode()).hexdigest()
 
 
 def cached_public_page(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        key = _key(request)
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
-            cache.set(key, response.content, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    """Marks a page whose anonymous copy `PublicPageCacheMiddleware` may keep."""
+
+    view.public_page = True  # type: ignore[attr-defined]
+    return view
+
+
+class PublicPageCacheMiddleware:
+    """Serves an anonymous visitor's copy of a public page (one marked `cached_public_page`)
+    before sessions, users, templates or the other middleware are touched, with the headers the
+    page was first served with (its security policy among them). Sits just below WhiteNoise."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = ""
+        if _cacheable(request) and _is_public_page(request):
+            key = "public-page:" + _key(request, zone=viewer_zone(request),
+                                        language=translation.get_language_from_request(request))
+            if (hit := cache.get(key)) is not None:
+                content, headers = hit
+                cached = HttpResponse(content)
+                for name, value in headers:
+                    cached[name] = value
+                return cached
+        response = self.get_response(request)
+        if key and response.status_code == 200 and not response.cookies and not response.streaming:
+            cache.set(key, (response.content, list(response.items())), settings.PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
-    return wrapper
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    title: str
+
+
+def shared_body(
+    request: HttpRequest, template: str, build: Callable[[], dict[str, Any]], *, vary: str = ""
+) -> Body:
+    """The main content of a public page, from `template` with the context `build()` returns
+    (queried only on a miss; its "title" goes into the page's <title>), shared by everyone who
+    asks for this address in the same zone and language. `vary` separates viewers who may see
+    more (staff see draft runs). `build` may raise Http404, which is never cached."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    key = ""
+    if seconds and request.method == "GET":
+        key = "shared-body:" + _key(request, template, vary, zone=getattr(request, "viewer_zone", None),
+                                    language=getattr(request, "LANGUAGE_CODE", ""))
+    if key and (hit := cache.get(key)) is not None:
+        html, title = hit
+        return Body(mark_safe(html), title)  # noqa: S308 - our own template's output, as rendered
+    context = build()
+    body = Body(render_to_string(template, context, request), str(context.get("title", "")))
+    if key:
+        cache.set(key, (body.html, body.title), seconds)
+    return body
