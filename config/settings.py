@@ -260,6 +260,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "trainingdesk_shared_cache",
+            # Pages, page bodies and sessions of a busy day (Django's default is 300).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

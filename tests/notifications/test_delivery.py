@@ -189,3 +189,14 @@ def test_eight_workers_racing_for_each_of_ten_emails_send_each_once():
     assert errors == []
     assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(e.message_id for e in emails)
     assert set(Email.objects.values_list("status", flat=True)) == {EmailStatus.SENT}
+
+
+def test_an_email_whose_process_died_before_enqueuing_is_picked_up_by_the_sweep(
+    db, frozen, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # committed, then the process died
+        email = _write()
+    assert enqueue_stalled(now=T0 + dt.timedelta(seconds=60)) == 0  # its task may still come
+    with override_settings(TASKS=DATABASE_TASKS):
+        assert enqueue_stalled(now=T0 + dt.timedelta(minutes=3)) == 1
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [email.pk]

@@ -45,11 +45,13 @@ def send_email(
     transaction commits, and nothing is sent if it rolls back. `template` is the app's own
     plain-text template, e.g. "bookings/email/confirmed.txt"."""
     subject, body = render_email(template, context)
+    # Noted as enqueued now, in the same write: should the process die between the commit and
+    # the enqueue, the periodic sweep finds the email once that note is stale.
     email = Email.objects.create(
         to=to, subject=subject, body=body, template=template, attachments=attachments or [],
-        message_id=_message_id(),
+        message_id=_message_id(), enqueued_at=timezone.now(),
     )
-    transaction.on_commit(lambda: enqueue_delivery(email.pk))
+    transaction.on_commit(lambda: enqueue_delivery(email.pk, note=False))
     return email
 
 

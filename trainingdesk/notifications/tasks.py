@@ -29,14 +29,16 @@ def claim_seconds() -> int:
     return int(settings.EMAIL_CLAIM_SECONDS)
 
 
-def enqueue_delivery(email_id: int, *, run_after: dt.datetime | None = None) -> None:
+def enqueue_delivery(email_id: int, *, run_after: dt.datetime | None = None, note: bool = True) -> None:
     """Put a task on the queue to send the email (at `run_after`, when the backend can wait;
-    otherwise the periodic sweep sends it when it is due)."""
+    otherwise the periodic sweep sends it when it is due). With `note`, record when, so that the
+    sweep leaves it alone while the task may still run."""
     if run_after is not None and not deliver_email.get_backend().supports_defer:
         return
     job = deliver_email.using(run_after=run_after) if run_after is not None else deliver_email
     job.enqueue(email_id)
-    Email.objects.filter(pk=email_id).update(enqueued_at=run_after or timezone.now())
+    if note:
+        Email.objects.filter(pk=email_id).update(enqueued_at=run_after or timezone.now())
 
 
 def _claim(email_id: int, now: dt.datetime) -> Email | None:
