@@ -39,6 +39,17 @@ from pathlib import Path
 from typing import Any
 
 from bench import results, wrk
+from bench.checks import (
+    BookedOnce,
+    Deliveries,
+    NumberRun,
+    RushOutcome,
+    SavedBooking,
+    booked_once,
+    deliveries,
+    half_saved,
+    number_run,
+)
 from bench.results import Measurement
 from bench.rush import Post, Rush
 from bench.seed import (
@@ -168,7 +179,7 @@ class Bench:
         if self.options.warmup > 0:
             wrk.load(f"{name} warm-up", servers, path, connections=connections,
                      seconds=self.options.warmup, headers=headers)
-        self._check_load_average(name)
+        self.check_load_average(name)
         result = wrk.load(name, servers, path, connections=connections, seconds=seconds,
                           headers=headers)
         self.loads[name] = result
@@ -181,7 +192,7 @@ class Bench:
                   f"on a machine of {os.cpu_count()}", file=sys.stderr)
         return result
 
-    def _check_load_average(self, name: str) -> None:
+    def check_load_average(self, name: str) -> None:
         self.load_average[name] = os.getloadavg()[0]  # a busy machine makes every number low
         if self.load_average[name] > (os.cpu_count() or 1) / 2:
             print(f"  warning: the machine is busy before {name} (load average "
@@ -437,13 +448,13 @@ def _wait_for_emails(
 class Aftermath:
     """What a rush left in the database and at the mail server, checked."""
 
-    outcome: Any  # checks.RushOutcome
-    numbers: Any  # checks.NumberRun of the run's invoices
+    outcome: RushOutcome
+    numbers: NumberRun  # of the run's invoices
     bookings: int
     half_saved: list[str]
-    booked_once: Any  # checks.BookedOnce
+    booked_once: BookedOnce
     emails: dict[str, int]  # rows written since the rush began, by status
-    deliveries: Any  # checks.Deliveries
+    deliveries: Deliveries
     unsent: list[dict[str, Any]]  # the first few rows not marked sent, as they were left
     sent_again: dict[int, list[str]]  # the first few emails that took more than one task
 
@@ -483,7 +494,6 @@ def _aftermath(setup: RushSetup, after_email_id: int, mail: Path) -> Aftermath:
     from django.db.models import Count
     from django_tasks_db.models import DBTaskResult
 
-    from bench.checks import RushOutcome, SavedBooking, booked_once, deliveries, half_saved, number_run
     from trainingdesk.bookings.models import Booking, BookingStatus
     from trainingdesk.notifications.models import Email, EmailStatus
 
@@ -579,7 +589,7 @@ def booking_rush(bench: Bench) -> list[Measurement]:
         wrk.load("booking_rush warm-up", deployment.addresses, setup.path, connections=4,
                  seconds=bench.options.warmup, headers=setup.form_headers)
     after_email_id = _last_email_id()
-    bench._check_load_average("booking_rush")
+    bench.check_load_average("booking_rush")
 
     rush = Rush(setup.posts, deployment.addresses)
     rush.start()
@@ -727,6 +737,7 @@ def fault_run(bench: Bench) -> list[Measurement]:
     kill_app_after = participants // 4
     kill_worker_after = max(5, participants // 20)  # emails received before the worker dies
 
+    bench.check_load_average("fault_run")
     rush = Rush(setup.posts, deployment.addresses, failover=True)
     rush.start()
     killed: dict[str, Any] = {}
@@ -773,6 +784,7 @@ def fault_run(bench: Bench) -> list[Measurement]:
     context = bench.context(
         path=setup.path, capacity=bench.options.rush_capacity, participants=participants,
         seconds=round(rush.elapsed, 2), statuses=rush.statuses, people_sent_on=rush.retried,
+        load_average_before=round(bench.load_average["fault_run"], 2),
         killed=killed, email_timeout=EMAIL_TIMEOUT, email_claim_seconds=EMAIL_CLAIM_SECONDS,
         seconds_from_worker_kill_to_last_email=recovery, **after.context(), **waited,
     )
