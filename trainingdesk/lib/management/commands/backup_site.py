@@ -123,15 +123,18 @@ def sqlite_path(db: dict[str, Any]) -> Path:
 def sqlite_copy(source: Path, target: Path) -> None:
     """SQLite's online backup API: a consistent copy of `source` even while the site writes to it
     (in WAL mode, readers and writers do not wait for it)."""
-    reading = sqlite3.connect(source)
     try:
-        writing = sqlite3.connect(target)
+        reading = sqlite3.connect(source)
         try:
-            reading.backup(writing)
+            writing = sqlite3.connect(target)
+            try:
+                reading.backup(writing)
+            finally:
+                writing.close()
         finally:
-            writing.close()
-    finally:
-        reading.close()
+            reading.close()
+    except sqlite3.Error as exc:
+        raise CommandError(f"Could not copy the SQLite database {source} to {target}: {exc}") from exc
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -158,6 +161,10 @@ class Command(BaseCommand):
         if vendor not in DATABASE_FILES:
             raise CommandError(f"backup_site knows PostgreSQL and SQLite, not {vendor}.")
         folders, elsewhere = upload_folders()
+        for folder in folders:
+            if backup.is_relative_to(folder.path.resolve()):
+                raise CommandError(f"{backup} is inside the {folder.name} folder {folder.path}: "
+                                   "put the backup somewhere else.")
         backup.mkdir(parents=True, exist_ok=True)
         backup.chmod(0o700)  # personal data: readable by the site's own user only
 

@@ -61,13 +61,17 @@ def _tables_in_database() -> list[str]:
         path = sqlite_path(db)
         if not path.exists() or path.stat().st_size == 0:
             return []
-        reading = sqlite3.connect(path)
         try:
-            rows = reading.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
-            ).fetchall()
-        finally:
-            reading.close()
+            reading = sqlite3.connect(path)
+            try:
+                rows = reading.execute(
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
+                ).fetchall()
+            finally:
+                reading.close()
+        except sqlite3.Error as exc:
+            raise CommandError(f"{path} is not an empty SQLite database ({exc}): restore only into an "
+                               "empty database.") from exc
         return [name for (name,) in rows]
     try:
         with connection.cursor() as cursor:
