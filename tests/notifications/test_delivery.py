@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.notifications.mailserver import DOWN
 from trainingdesk.notifications.models import Email, EmailStatus
 from trainingdesk.notifications.services import enqueue_stalled, send_email
-from trainingdesk.notifications.tasks import _claim, deliver_email
+from trainingdesk.notifications.tasks import _claim, deliver_email, enqueue_delivery
 
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -200,3 +200,18 @@ def test_an_email_whose_process_died_before_enqueuing_is_picked_up_by_the_sweep(
     with override_settings(TASKS=DATABASE_TASKS):
         assert enqueue_stalled(now=T0 + dt.timedelta(minutes=3)) == 1
     assert DBTaskResult.objects.get().args_kwargs["args"] == [email.pk]
+
+
+def test_the_queue_forgets_tasks_a_week_after_they_finished_but_keeps_the_emails(db, frozen):
+    from trainingdesk.notifications.services import forget_finished_tasks
+
+    emails = [_write(f"p{n}@example.org") for n in range(3)]
+    with override_settings(TASKS=DATABASE_TASKS):
+        for email in emails:
+            enqueue_delivery(email.pk)
+    DBTaskResult.objects.filter(args_kwargs__args=[emails[0].pk]).update(status="SUCCESSFUL", finished_at=T0)
+    DBTaskResult.objects.filter(args_kwargs__args=[emails[1].pk]).update(
+        status="FAILED", finished_at=T0 + dt.timedelta(days=6))
+    assert forget_finished_tasks(now=T0 + dt.timedelta(days=7, seconds=1)) == 1
+    assert DBTaskResult.objects.count() == 2  # the newer failure, and the one still waiting
+    assert Email.objects.count() == 3

@@ -12,3 +12,5 @@ class NotificationsConfig(AppConfig):
 
         periodic.register("notifications.enqueue_stalled_emails",
                           lambda now: services.enqueue_stalled(now=now))
+        periodic.register("notifications.forget_finished_tasks",
+                          lambda now: services.forget_finished_tasks(now=now))

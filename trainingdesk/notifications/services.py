@@ -16,6 +16,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from trainingdesk.audit.log import log_action
 from trainingdesk.notifications.models import Email, EmailStatus
@@ -94,3 +95,13 @@ def enqueue_stalled(*, now: dt.datetime) -> int:
     for email_id in ids:
         enqueue_delivery(email_id)
     return len(ids)
+
+
+FINISHED_TASKS_KEPT = dt.timedelta(days=7)
+
+
+def forget_finished_tasks(*, now: dt.datetime) -> int:
+    """Periodic: delete the queue's rows of tasks that finished a week ago or more (each email is
+    a task; the emails themselves stay)."""
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=now - FINISHED_TASKS_KEPT).delete()
+    return deleted

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
 
-from trainingdesk.lib.management.commands.backup_site import (
+from trainingdesk.lib.backups import (
     FILES,
     MANIFEST,
     MANIFEST_FORMAT,
