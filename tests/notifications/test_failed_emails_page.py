@@ -58,7 +58,7 @@ def test_the_coordinator_sees_failed_and_retrying_emails_with_their_errors(clien
 
 def test_with_nothing_failed_the_page_says_so(client, coordinator, db):
     client.force_login(coordinator)
-    assert "Every email has been sent." in client.get(PAGE).content.decode()
+    assert "No emails have failed or are waiting to be tried again." in client.get(PAGE).content.decode()
 
 
 def test_send_again_sends_a_failed_email_now_and_audits_it(client, coordinator, emails,

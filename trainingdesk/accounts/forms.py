@@ -111,6 +111,8 @@ class SignInForm(AuthenticationForm):
 class ResetPasswordForm(PasswordResetForm):
     email = forms.EmailField(
         label=_("Email address"), max_length=254,
+        error_messages={"required": _("Enter your email address"),
+                        "invalid": _("Enter an email address in the correct format, like name@example.com")},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
