@@ -745,7 +745,8 @@ def fault_run(bench: Bench) -> list[Measurement]:
     """The rush, with people sent on to the other server when theirs dies (the same form and
     submission token, as a load balancer retries). App server 1 is killed, master and workers,
     once a quarter of the people have their answer; task worker 1 is killed once some of the
-    rush's emails have been received while others wait. Then `run_periodic_work` runs every few
+    rush's emails have been received while others wait, at a moment it holds one (it is frozen
+    with SIGSTOP, looked at, and killed or let go on). Then `run_periodic_work` runs every few
     seconds (cron's job, every minute in production) until the email the killed worker held has
     its claim lapse and is sent again. Afterwards: every person has exactly one booking, each
     whole; no seat oversold; invoices gapless; every email sent and received, and how many twice.
@@ -780,9 +781,12 @@ def fault_run(bench: Bench) -> list[Measurement]:
             waiting = Email.objects.filter(pk__gt=after_email_id, status=EmailStatus.QUEUED).count()
             if rush.done and not waiting:
                 break  # every email went before the worker could be killed delivering one
-            busy = delivered >= kill_worker_after and waiting and _running(
-                DBTaskResult, worker.worker_id)
-            if busy:  # it has a task in hand: kill it at work (it may just have finished it)
+            if delivered >= kill_worker_after and waiting:
+                worker.pause()  # frozen, so that what it holds cannot change before the kill
+                if not _running(DBTaskResult, worker.worker_id):
+                    worker.resume()  # between tasks: try again in a moment
+                    time.sleep(0.02)
+                    continue
                 worker.kill()
                 killed["worker"] = {
                     "worker": worker.worker_id, "emails_received_before": delivered,

@@ -65,6 +65,17 @@ class Process:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def pause(self) -> None:
+        """SIGSTOP to the group: frozen where it is, to be looked at, then killed or resumed."""
+        if self.running:
+            assert self.process is not None
+            os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.running:
+            assert self.process is not None
+            os.killpg(self.process.pid, signal.SIGCONT)
+
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM (a gunicorn finishes its requests, a worker its task), then SIGKILL."""
         if not self.running:

@@ -1,4 +1,4 @@
-"""bench/server.py: a killed process takes its children with it, as a dead machine would."""
+"""bench/server.py: a killed process takes its children with it; a paused one waits."""
 
 from __future__ import annotations
 
@@ -42,3 +42,29 @@ def test_kill_takes_down_the_process_and_its_children(tmp_path: Path) -> None:
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child)
+
+
+def state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_a_paused_process_is_frozen_until_resumed(tmp_path: Path) -> None:
+    process = Process("sleeper", [sys.executable, "-c", "import time; time.sleep(60)"],
+                      dict(os.environ), tmp_path)
+    process.start()
+    assert process.process is not None
+    pid = process.process.pid
+    try:
+        process.pause()
+        deadline = time.monotonic() + 5
+        while state(pid) != "T" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert state(pid) == "T"
+
+        process.resume()
+        deadline = time.monotonic() + 5
+        while state(pid) == "T" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert state(pid) != "T"
+    finally:
+        process.kill()
