@@ -25,7 +25,8 @@ def _email(subject: str, to: str = "pat@example.org", *, status: str = EmailStat
            attempts: int = 0, error: str = "") -> Email:
     now = timezone.now()
     return Email.objects.create(
-        to=[to], subject=subject, body="Hello", message_id=f"<{subject.replace(' ', '-')}@test>",
+        to=[to], subject=subject, body="Hello", template="bookings/email/confirmed.txt", rendered=True,
+        message_id=f"<{subject.replace(' ', '-')}@test>",
         status=status, attempts=attempts, last_error=error,
         failed_at=now if status == EmailStatus.FAILED else None,
         sent_at=now if status == EmailStatus.SENT else None,

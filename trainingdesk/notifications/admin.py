@@ -10,6 +10,7 @@ class EmailAdmin(ViewOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("status",)
     search_fields = ("subject",)
     date_hierarchy = "created_at"
-    readonly_fields = ("to", "subject", "body", "template", "attachments", "message_id", "status",
+    readonly_fields = ("to", "subject", "body", "template", "context", "rendered", "attachments",
+                       "message_id", "status",
                        "created_at", "queued_at", "next_attempt_at", "sent_at", "failed_at",
                        "attempts", "last_error")

@@ -32,9 +32,13 @@ class EmailQuerySet(models.QuerySet["Email"]):
 
 class Email(models.Model):
     to = models.JSONField()
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    template = models.CharField(max_length=200, blank=True, help_text="The template it was written from.")
+    template = models.CharField(max_length=200, help_text="The template it is written from.")
+    # What the template is given, as JSON (rows by reference: notifications/render.py), until the
+    # first try writes the email out into its subject and body, which every later try sends.
+    context = models.JSONField(default=dict, blank=True)
+    rendered = models.BooleanField(default=False)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
     # [{'kind': 'invoice', 'id': 1}, ...]: rendered when the email is sent, by the renderer that
     # the app owning that kind of document registered (notifications/attachments.py).
     attachments = models.JSONField(default=list, blank=True)
@@ -77,7 +81,7 @@ class Email(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.subject or self.template
 
     @property
     def recipients(self) -> str:

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,17 +19,8 @@ from django_tasks_db.models import DBTaskResult
 
 from trainingdesk.audit.log import log_action
 from trainingdesk.notifications.models import Email, EmailStatus
+from trainingdesk.notifications.render import freeze
 from trainingdesk.notifications.tasks import claim_seconds, enqueue_delivery
-
-
-def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) of a plain-text template whose first line is the subject. Nothing is
-    HTML-escaped: "O'Brien & Co" and a joining link's "&" stay as written."""
-    text = get_template(template).template.render(  # type: ignore[attr-defined]
-        Context({"site_url": settings.SITE_URL, **context}, autoescape=False)
-    ).strip()
-    subject, _sep, body = text.partition("\n")
-    return subject.strip(), body.strip() + "\n"
 
 
 def _message_id() -> str:
@@ -42,14 +32,15 @@ def send_email(
     *, to: list[str], template: str, context: dict[str, Any],
     attachments: list[dict[str, Any]] | None = None,
 ) -> Email:
-    """Write an email (call it inside the transaction that causes it); a task sends it once that
-    transaction commits, and nothing is sent if it rolls back. `template` is the app's own
-    plain-text template, e.g. "bookings/email/confirmed.txt"."""
-    subject, body = render_email(template, context)
+    """Write an email (call it inside the transaction that causes it); a task writes it out and
+    sends it once that transaction commits, and nothing is sent if it rolls back. `template` is
+    the app's own plain-text template, e.g. "bookings/email/confirmed.txt"; `context` holds rows,
+    dates, amounts and text (notifications/render.py)."""
+    get_template(template)  # a template that does not exist is a bug: say so here, not in the worker
     # Noted as enqueued now, in the same write: should the process die between the commit and
     # the enqueue, the periodic sweep finds the email once that note is stale.
     email = Email.objects.create(
-        to=to, subject=subject, body=body, template=template, attachments=attachments or [],
+        to=to, template=template, context=freeze(context), attachments=attachments or [],
         message_id=_message_id(), enqueued_at=timezone.now(),
     )
     transaction.on_commit(lambda: enqueue_delivery(email.pk, note=False))

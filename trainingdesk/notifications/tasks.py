@@ -1,5 +1,6 @@
-"""Sending an email is a task (the Django tasks API, DEP 14): enqueued when the transaction
-that wrote it commits, run by any `db_worker` on any host.
+"""Writing out and sending an email is a task (the Django tasks API, DEP 14): enqueued when the
+transaction that queued it commits, run by any `db_worker` on any host. Its words, PDFs and
+calendar file are made here, outside the transaction (and the locks) of the change that caused it.
 
 A task only nudges: the email's row says what is due, and a sender claims the row before sending,
 so two workers (or a retry and the periodic sweep) racing for one email send it once. A worker
@@ -20,6 +21,7 @@ from django_tasks import task
 
 from trainingdesk.notifications import attachments, retry
 from trainingdesk.notifications.models import Email, EmailStatus
+from trainingdesk.notifications.render import render_email, thaw
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,17 @@ def _claim(email_id: int, now: dt.datetime) -> Email | None:
         return email
 
 
+def _write_out(email: Email) -> None:
+    """Render the email's text once, on its first try; every later try sends the same words."""
+    if email.rendered:
+        return
+    email.subject, email.body = render_email(email.template, thaw(email.context))
+    email.rendered = True
+    Email.objects.filter(pk=email.pk).update(subject=email.subject[:300], body=email.body, rendered=True)
+
+
 def _message(email: Email) -> EmailMessage:
+    _write_out(email)
     message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, list(email.to),
                            headers={"Message-ID": email.message_id})
     for spec in email.attachments:

@@ -32,5 +32,5 @@ def send_again(request: HttpRequest, email_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("“%(subject)s” to %(to)s will be sent again now.")
-                         % {"subject": email.subject, "to": email.recipients})
+                         % {"subject": email, "to": email.recipients})
     return redirect("notifications:failed_emails")
