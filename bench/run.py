@@ -199,8 +199,8 @@ class Bench:
         self.busy_before[name] = busy
         if busy is not None and busy > BUSY:
             print(f"  warning: the machine was {busy:.0%} busy before {name}, the bench's "
-                  f"servers idle: other work is running and the figures will be low",
-                  file=sys.stderr)
+                  f"servers idle: other work (or the database still busy with the bench's "
+                  f"last inserts) will make the figures low", file=sys.stderr)
 
     def context(self, load: PageLoad | None = None, **extra: Any) -> dict[str, Any]:
         """How a measurement was taken, recorded beside it."""
