@@ -215,3 +215,43 @@ def test_the_queue_forgets_tasks_a_week_after_they_finished_but_keeps_the_emails
     assert forget_finished_tasks(now=T0 + dt.timedelta(days=7, seconds=1)) == 1
     assert DBTaskResult.objects.count() == 2  # the newer failure, and the one still waiting
     assert Email.objects.count() == 3
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_finds_the_row_being_written_waits_and_sends_it():
+    """A task may be taken the moment it is queued, while the row is still locked for a moment;
+    the worker waits for it instead of leaving the email to the periodic sweep."""
+    import threading
+
+    from django.db import close_old_connections
+
+    with override_settings(TASKS=DATABASE_TASKS):  # queued only
+        email = _write()
+    locked, results = threading.Event(), []
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                Email.objects.select_for_update().get(pk=email.pk)
+                locked.set()
+                import time
+
+                time.sleep(0.3)
+        finally:
+            close_old_connections()
+
+    def worker() -> None:
+        try:
+            locked.wait()
+            results.append(deliver_email.call(email.pk))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=worker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["sent"]
+    assert len(mail.outbox) == 1

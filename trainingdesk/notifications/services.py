@@ -83,8 +83,9 @@ def enqueue_stalled(*, now: dt.datetime) -> int:
         .filter(next_attempt_at__lt=stale)
         .values_list("pk", flat=True)[:1000]
     )
+    Email.objects.filter(pk__in=ids).update(enqueued_at=now)
     for email_id in ids:
-        enqueue_delivery(email_id)
+        enqueue_delivery(email_id, note=False)
     return len(ids)
 
 

@@ -33,21 +33,23 @@ def claim_seconds() -> int:
 
 def enqueue_delivery(email_id: int, *, run_after: dt.datetime | None = None, note: bool = True) -> None:
     """Put a task on the queue to send the email (at `run_after`, when the backend can wait;
-    otherwise the periodic sweep sends it when it is due). With `note`, record when, so that the
-    sweep leaves it alone while the task may still run."""
+    otherwise the periodic sweep sends it when it is due). With `note`, first record when, so
+    that the sweep leaves it alone while the task may still run (recorded before, not after: a
+    worker may take the task the moment it is queued, and must not find the row being written)."""
     if run_after is not None and not deliver_email.get_backend().supports_defer:
         return
-    job = deliver_email.using(run_after=run_after) if run_after is not None else deliver_email
-    job.enqueue(email_id)
     if note:
         Email.objects.filter(pk=email_id).update(enqueued_at=run_after or timezone.now())
+    job = deliver_email.using(run_after=run_after) if run_after is not None else deliver_email
+    job.enqueue(email_id)
 
 
 def _claim(email_id: int, now: dt.datetime) -> Email | None:
+    # Waits for the row rather than skipping it: a row is only ever locked for a moment (a claim,
+    # a "send again"), never while an email is being sent, so waiting costs nothing, whereas a
+    # skipped row would wait for the periodic sweep.
     with transaction.atomic():
-        email = (
-            Email.objects.select_for_update(skip_locked=True).due(now).filter(pk=email_id).first()
-        )
+        email = Email.objects.select_for_update().due(now).filter(pk=email_id).first()
         if email is not None:
             email.claimed_until = now + dt.timedelta(seconds=claim_seconds())
             email.save(update_fields=["claimed_until"])
