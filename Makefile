@@ -40,7 +40,10 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# The page figures are taken with wrk (Debian's package); installed here when it is missing.
 bench: $(STAMP)
+	@command -v wrk > /dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk > /dev/null; } || \
+	  { echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python -m bench.run
 
 clean:
