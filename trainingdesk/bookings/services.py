@@ -51,9 +51,6 @@ from trainingdesk.lib.money import TaxedAmount, format_gbp
 from trainingdesk.lib.zones import format_short_day
 from trainingdesk.notifications.services import send_email
 
-# Switched off only by the concurrency test's negative control, to show that without the lock
-# a rush for the last seat oversells. Never off in the product.
-LOCK_SEATS = True
 ALREADY_BOOKED = "You already have a place (or a place on the waitlist) on this run."
 
 
@@ -61,10 +58,6 @@ def _today(now: dt.datetime) -> dt.date:
     """The provider's date at `now` (UK time): the tax point, the VAT rate's date, the last day
     of an early rate or a discount. Not the UTC date, which is a day behind after midnight BST."""
     return timezone.localdate(now)
-
-
-def _race_window() -> None:
-    """Between reading the free seats and writing the booking. The negative control widens it."""
 
 
 @dataclass(frozen=True)
@@ -83,10 +76,13 @@ class PayerDetails:
 def _lock_run(run_id: int) -> CourseRun:
     # With its days, read once for the start-date check, the invoice's description and the
     # email, rather than a query each while the run is locked.
-    queryset = CourseRun.objects.select_related("level__programme__provider").prefetch_related("days")
-    if LOCK_SEATS:
-        queryset = queryset.select_for_update(of=("self",))
-    return queryset.get(pk=run_id)
+    # The lock on the run's row is what keeps a rush for its last seat from overselling: every
+    # booking, cancellation and offer counts the seats after taking it (on SQLite, the IMMEDIATE
+    # transaction is the lock).
+    return (
+        CourseRun.objects.select_related("level__programme__provider").prefetch_related("days")
+        .select_for_update(of=("self",)).get(pk=run_id)
+    )
 
 
 def _lock_booking(booking_id: int) -> Booking:
@@ -120,10 +116,6 @@ def book(
     now = now or timezone.now()
     if submission_token and (earlier := _earlier_submission(participant, submission_token)):
         return earlier
-    unlocked_taken = None
-    if not LOCK_SEATS:
-        unlocked_taken = Booking.objects.filter(run_id=run_id).holding_seats().count()
-        _race_window()
     vat = VatTable.load()  # the rates are not scarce: read before taking the run's lock
     try:
         with transaction.atomic():
@@ -137,8 +129,7 @@ def book(
                 option.net_amount, vat.rate(option.vat_category, _today(now)),
                 _as_rule(discount) if discount else None,
             )
-            taken = unlocked_taken if unlocked_taken is not None else seats_taken(run)
-            has_seat = taken < run.capacity
+            has_seat = seats_taken(run) < run.capacity
             booking = Booking.objects.create(
                 reference=new_reference(), run=run, participant=participant, option=option,
                 status=BookingStatus.CONFIRMED if has_seat else BookingStatus.WAITLISTED,
