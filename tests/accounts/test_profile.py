@@ -275,3 +275,13 @@ def test_the_empty_row_left_blank_adds_nothing(client: Client, participant: User
     participant.refresh_from_db()
     assert participant.job_role == "Social worker"
     assert not participant.registrations.exists()
+
+
+@pytest.mark.parametrize("field", ["full_name", "organisation_name"])
+def test_a_name_with_hidden_direction_controls_is_refused_and_nothing_saved(client, participant, field):
+    client.force_login(participant)
+    response = client.post(URL, _data(**{field: "Northshire \u2067NHS\u2069 Trust"}))
+    assert response.status_code == 200
+    assert "hidden direction-control characters" in response.content.decode()
+    participant.refresh_from_db()
+    assert (participant.full_name, participant.organisation_name) == ("Pat Participant", "")

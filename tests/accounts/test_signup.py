@@ -122,3 +122,11 @@ def test_a_signed_in_person_is_sent_to_their_profile(client: Client, participant
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:profile")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_name_with_hidden_direction_controls(client: Client) -> None:
+    response = _post(client, full_name="Sam \u202eNewcomer")
+    assert response.status_code == 200
+    assert "hidden direction-control characters" in response.content.decode()
+    assert not User.objects.exists()

@@ -380,3 +380,13 @@ def test_an_unpublished_run_of_another_level_is_not_found(client, participant):
     other = CourseRunFactory(status=RunStatus.DRAFT)
     client.force_login(participant)
     assert client.get(url(other)).status_code == 404
+
+
+def test_a_billing_name_with_hidden_direction_controls_is_refused_beside_the_field(
+    client, participant, run, without_supervision
+):
+    client.force_login(participant)
+    response = client.post(url(run), form_data(without_supervision, billing_name="Alex \u202eParticipant"))
+    assert response.status_code == 200
+    assert "hidden direction-control characters" in response.content.decode()
+    assert not Booking.objects.exists()

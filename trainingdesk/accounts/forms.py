@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, Sector, User
 from trainingdesk.accounts.services import PROFILE_FIELDS, RegistrationEntry, email_in_use, normalise_email
+from trainingdesk.lib.text import refuse_bidi_controls
 from trainingdesk.lib.zones import UK, zone_names
 from trainingdesk.notifications.services import send_email
 
@@ -48,7 +49,7 @@ class SignUpForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     full_name = forms.CharField(
-        label=_("Full name"), max_length=200,
+        label=_("Full name"), max_length=200, validators=[refuse_bidi_controls],
         help_text=_("As it should appear on your certificate."),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trainingdesk.lib.text import refuse_bidi_controls
 from trainingdesk.lib.zones import UK, is_zone
 
 
@@ -86,10 +87,11 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = models.CharField(_("full name"), max_length=200, validators=[refuse_bidi_controls])
     job_role = models.CharField(_("job role"), max_length=200, blank=True)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices, blank=True)
-    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True,
+                                         validators=[refuse_bidi_controls])
     country = models.CharField(_("country"), max_length=100, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=UK, validators=[validate_zone],
@@ -166,7 +168,7 @@ class ProfessionalRegistration(models.Model):
 class Organisation(models.Model):
     """An employer that pays for its staff's training, often by purchase order."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_bidi_controls])
     billing_address = models.TextField(_("billing address"))
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     invoice_email = models.EmailField(_("invoice email"))

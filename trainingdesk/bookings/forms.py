@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from trainingdesk.accounts.models import Organisation, User
 from trainingdesk.bookings.models import Payer
 from trainingdesk.bookings.services import PayerDetails
+from trainingdesk.lib.text import refuse_bidi_controls
 
 # Where a field-keyed refusal from the service belongs on this form, by who pays. The form
 # asks for the employer's details apart from the self-payer's, so that a self-payer's prefilled
@@ -33,7 +34,7 @@ class BookingForm(forms.Form):
 
     # A self-payer's invoice details.
     billing_name = forms.CharField(
-        label=_("Name on the invoice"), max_length=200, required=False,
+        label=_("Name on the invoice"), max_length=200, required=False, validators=[refuse_bidi_controls],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     billing_address = forms.CharField(
@@ -56,7 +57,7 @@ class BookingForm(forms.Form):
         help_text=_("If your employer has booked with us before, choose it from the list."),
     )
     organisation_name = forms.CharField(
-        label=_("Employer's name"), max_length=200, required=False,
+        label=_("Employer's name"), max_length=200, required=False, validators=[refuse_bidi_controls],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     organisation_address = forms.CharField(

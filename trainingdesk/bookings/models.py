@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from trainingdesk.accounts.models import Organisation
 from trainingdesk.catalogue.models import MAX_PRICE, CourseRun, PriceOption, Provider
 from trainingdesk.lib.money import TaxedAmount
+from trainingdesk.lib.text import refuse_bidi_controls
 
 
 class BookingStatus(models.TextChoices):
@@ -133,7 +134,7 @@ class Booking(models.Model):
                              default=Payer.SELF)
     organisation = models.ForeignKey(Organisation, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="bookings")
-    billing_name = models.CharField(_("invoice to"), max_length=200)
+    billing_name = models.CharField(_("invoice to"), max_length=200, validators=[refuse_bidi_controls])
     billing_address = models.TextField(_("billing address"))
     billing_postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     invoice_email = models.EmailField(_("invoice email"))
