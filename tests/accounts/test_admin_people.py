@@ -156,3 +156,16 @@ def test_a_coordinator_may_set_a_participants_password(
     assert stored(participant).check_password(NEW_PASSWORD)
     entry = AuditEntry.objects.get(action="accounts.user.password_changed")
     assert entry.actor == coordinator
+
+
+def test_an_organisation_named_with_hidden_direction_controls_is_refused(client, coordinator):
+    from trainingdesk.accounts.models import Organisation
+
+    client.force_login(coordinator)
+    response = client.post("/back-office/accounts/organisation/add/", {
+        "name": "Camden \u202eCouncil", "billing_address": "Judd Street\nLondon", "postcode": "WC1H 9JE",
+        "invoice_email": "invoices@camden.example",
+    })
+    assert response.status_code == 200
+    assert "hidden direction-control characters" in response.content.decode()
+    assert not Organisation.objects.exists()
