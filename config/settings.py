@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "trainingdesk.accounts.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,6 +171,9 @@ AXES_LOCKOUT_CALLABLE = "trainingdesk.accounts.views.locked_out"
 # Emails are stored lower-case, so PAT@example.org and pat@example.org share one failure count.
 AXES_USERNAME_CALLABLE = "trainingdesk.accounts.forms.axes_username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# A member of staff (coordinator, trainer, supervisor, assessor, back office) is signed out after
+# this many minutes without a request; participants are not.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30, minimum=1)
 # The same client address as the rate limits, read through the trusted proxies (see above).
 AXES_CLIENT_IP_CALLABLE = "trainingdesk.lib.clientip.client_address"
 

@@ -24,7 +24,9 @@ REDIS = {"default": {
     "BACKEND": "trainingdesk.lib.cache.ForgivingRedisCache",
     "LOCATION": "redis://127.0.0.1:6379/9",
     "KEY_PREFIX": f"tests-{os.getpid()}",
-    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    # Longer than production's second: these tests count, and a busy test machine must not turn
+    # a slow answer into a refusal.
+    "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
 }}
 # Nothing listens on port 1: Redis is "down".
 REDIS_DOWN = {"default": {**REDIS["default"], "LOCATION": "redis://127.0.0.1:1/0"}}

@@ -142,6 +142,12 @@ class User(AbstractUser):
     def is_coordinator(self) -> bool:
         return self.is_active and self.has_role(Role.COORDINATOR)
 
+    @property
+    def works_here(self) -> bool:
+        """Staff of the provider: the back office, or any role beyond taking part."""
+        return (self.is_staff or self.is_superuser
+                or any(role.value in self.role_names for role in STAFF_ROLES))
+
 
 class ProfessionalRegistration(models.Model):
     """A registration with a professional body (HCPC, UKCP, BACP, NMC, GMC, ...)."""
