@@ -81,13 +81,16 @@ def test_the_calendar_of_a_confirmed_place_has_every_day_and_the_joining_link(
     assert "https://zoom.us/j/123?pwd=secret" in response.content.decode()
 
 
-def test_the_calendar_of_a_waitlisted_place_has_no_joining_link(
-    client, participant, run, without_supervision
-):
-    for person in UserFactory.create_batch(2):
-        book_self(person, run, without_supervision)
+@pytest.mark.parametrize("how", ["waitlisted", "cancelled"])
+def test_a_booking_without_a_place_offers_no_calendar(client, participant, run, without_supervision, how):
+    if how == "waitlisted":
+        for person in UserFactory.create_batch(2):
+            book_self(person, run, without_supervision)
     booking = book_self(participant, run, without_supervision)
+    if how == "cancelled":
+        booking = cancel_booking(booking=booking, actor=participant, now=NOW)
     client.force_login(participant)
-    response = client.get(reverse("bookings:calendar", args=[booking.reference]))
-    assert len(events(response.content)) == 4
-    assert "zoom.us" not in response.content.decode()
+    assert booking.status == how
+    calendar_url = reverse("bookings:calendar", args=[booking.reference])
+    assert client.get(calendar_url).status_code == 404
+    assert calendar_url not in client.get(booking.get_absolute_url()).content.decode()

@@ -365,7 +365,11 @@ def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def calendar(request: HttpRequest, reference: str) -> HttpResponse:
+    """The training days, for a confirmed place only: someone waiting, offered a place or
+    cancelled has no days to put in their calendar."""
     booking = _booking_for(request, reference)
+    if not booking.is_confirmed:
+        raise Http404("Only a confirmed place has training days to add to a calendar.")
     response = HttpResponse(documents.booking_calendar(booking),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
