@@ -53,3 +53,13 @@ def test_the_demo_prints_its_logins_at_the_address_it_serves(db, capsys, setting
     assert "http://127.0.0.1:8101/accounts/sign-in/" in out
     assert ":8000" not in out
 
+
+
+def test_each_demo_login_has_a_password_that_names_its_role(db, capsys):
+    from trainingdesk.accounts.models import User
+    from trainingdesk.catalogue import demo as catalogue_demo
+
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert f"{catalogue_demo.TRAINER_EMAIL} / nvr-demo-trainer" in out
+    assert User.objects.get(email=catalogue_demo.TRAINER_EMAIL).check_password("nvr-demo-trainer")

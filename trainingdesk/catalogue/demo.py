@@ -1,4 +1,4 @@
-"""The brochure's programme as demo data: `../shared/seed/nvr-certificate-course.txt`."""
+"""The brochure's programme as demo data: `docs/nvr-certificate-course.txt`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ SUMMER_2022_DAYS = (dt.date(2022, 6, 21), dt.date(2022, 6, 22), dt.date(2022, 6,
 COORDINATOR_EMAIL = "coordinator@example.org"
 COORDINATOR_PASSWORD = "nvr-demo-coordinator"  # noqa: S105 - a demo login, printed on purpose
 TRAINER_EMAIL = "trainer@example.org"
+TRAINER_PASSWORD = "nvr-demo-trainer"  # noqa: S105 - a demo login, printed on purpose
 PARTICIPANT_EMAIL = "participant@example.org"
 DEMO_PASSWORD = "nvr-demo-participant"  # noqa: S105
 
@@ -240,7 +241,7 @@ def _demo_people() -> User:
         )
         grant_role(coordinator, Role.COORDINATOR)
     if not User.objects.filter(email=TRAINER_EMAIL).exists():
-        trainer = User.objects.create_user(TRAINER_EMAIL, DEMO_PASSWORD, full_name="Demo Trainer")
+        trainer = User.objects.create_user(TRAINER_EMAIL, TRAINER_PASSWORD, full_name="Demo Trainer")
         grant_role(trainer, Role.TRAINER)
     if not User.objects.filter(email=PARTICIPANT_EMAIL).exists():
         User.objects.create_user(

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             f"\n  Coordinator login:  {settings.SITE_URL}/accounts/sign-in/\n"
             f"    email:    {demo.COORDINATOR_EMAIL}\n"
             f"    password: {demo.COORDINATOR_PASSWORD}\n"
-            f"  Trainer:      {demo.TRAINER_EMAIL} / {demo.DEMO_PASSWORD}\n"
+            f"  Trainer:      {demo.TRAINER_EMAIL} / {demo.TRAINER_PASSWORD}\n"
             f"  Participants: {demo.PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (booked on Summer 2022)\n"
             f"                {SECOND_PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (attended all four days)\n"
         )
