@@ -12,7 +12,7 @@ from tests.factories import CourseRunFactory, LevelFactory, PriceOptionFactory
 from trainingdesk.accounts.models import User
 from trainingdesk.audit.models import AuditEntry
 from trainingdesk.catalogue.demo import Demo
-from trainingdesk.catalogue.models import RunStatus
+from trainingdesk.catalogue.models import CourseRun, RunStatus
 from trainingdesk.catalogue.services import copy_run, publish_run
 
 UK = ZoneInfo("Europe/London")
@@ -92,3 +92,25 @@ def test_publish_run_publishes_a_complete_run_and_audits_it(db: None, coordinato
     entry = AuditEntry.objects.get(action="catalogue.run.published")
     assert (entry.before["status"], entry.after["status"], entry.actor) == ("draft", "published",
                                                                             coordinator)
+
+
+def _complete_draft(**fields: object) -> CourseRun:
+    days = [dt.date(2027, 6, 1), dt.date(2027, 6, 2), dt.date(2027, 6, 3), dt.date(2027, 9, 14)]
+    return CourseRunFactory(status=RunStatus.DRAFT, days=days,
+                            booking_closes_at=dt.datetime(2027, 5, 25, tzinfo=dt.UTC), **fields)
+
+
+def test_an_online_run_without_its_joining_link_is_not_published(db: None, coordinator: User) -> None:
+    run = _complete_draft(delivery="online", joining_link="")
+    with pytest.raises(ValidationError, match="An online run needs its joining link"):
+        publish_run(run=run, actor=coordinator)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT
+
+
+def test_a_run_at_a_venue_needs_no_joining_link(db: None, coordinator: User) -> None:
+    run = _complete_draft(delivery="venue", joining_link="", venue_name="Friends House",
+                          venue_address="173 Euston Road, London")
+    publish_run(run=run, actor=coordinator)
+    run.refresh_from_db()
+    assert run.status == RunStatus.PUBLISHED

@@ -31,6 +31,8 @@ def test_an_audited_change_shows_at_once(client, brochure, coordinator, django_c
     with django_capture_on_commit_callbacks(execute=True):  # the change commits
         copy = copy_run(run=brochure.upcoming[0], first_date=dt.date(2027, 3, 2),
                         title="Winter special", actor=coordinator)
+        copy.joining_link = "https://zoom.us/j/123"
+        copy.save(update_fields=["joining_link"])
         publish_run(run=copy, actor=coordinator)
     assert "Winter special" in client.get("/").content.decode()
 
@@ -92,6 +94,8 @@ def test_a_change_shows_at_once_to_signed_in_people_too(
     with django_capture_on_commit_callbacks(execute=True):  # the change commits
         copy = copy_run(run=brochure.upcoming[0], first_date=dt.date(2027, 3, 2),
                         title="Winter special", actor=coordinator)
+        copy.joining_link = "https://zoom.us/j/123"
+        copy.save(update_fields=["joining_link"])
         publish_run(run=copy, actor=coordinator)
     assert "Winter special" in client.get("/").content.decode()
 

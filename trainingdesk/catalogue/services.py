@@ -10,7 +10,7 @@ from django.db import transaction
 
 from trainingdesk.accounts.models import User
 from trainingdesk.audit.log import log_action, snapshot
-from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay
+from trainingdesk.catalogue.models import CourseRun, Delivery, PriceOption, RunStatus, TrainingDay
 from trainingdesk.catalogue.rules import (
     DayPlan,
     booking_window_problems,
@@ -90,6 +90,9 @@ def publish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
     messages = [p.message for p in schedule_problems(plans, run.level.days_required, publishing=True)]
     messages += [message for _field, message in booking_window_problems(
         run.booking_opens_at, run.booking_closes_at, first_start(plans, run.time_zone))]
+    if run.delivery == Delivery.ONLINE and not run.joining_link:
+        messages.append("An online run needs its joining link before it is published: confirmed "
+                        "participants are sent it with their booking.")
     if messages:
         raise ValidationError(messages)
     before = snapshot(run)
