@@ -114,3 +114,13 @@ def test_a_run_at_a_venue_needs_no_joining_link(db: None, coordinator: User) -> 
     publish_run(run=run, actor=coordinator)
     run.refresh_from_db()
     assert run.status == RunStatus.PUBLISHED
+
+
+def test_copy_run_keeps_its_trainers(brochure: Demo, coordinator: User, trainer: User) -> None:
+    run = brochure.summer_2022
+    run.trainers.add(trainer)
+    expected = set(run.trainers.values_list("pk", flat=True))
+    copy = copy_run(run=run, first_date=dt.date(2023, 6, 20), title="Summer 2023", actor=coordinator)
+    assert set(copy.trainers.values_list("pk", flat=True)) == expected
+    entry = AuditEntry.objects.get(action="catalogue.run.copied")
+    assert entry.after["trainers"] == sorted(expected)

@@ -40,8 +40,9 @@ def copy_run(
     *, run: CourseRun, first_date: dt.date, title: str, actor: User | None
 ) -> CourseRun:
     """A draft copy of a run starting on `first_date`: every day moves by the same number of
-    days (so Day 4 stays as far after Day 3), with the same times, options and places. The
-    booking window keeps its distance from the first day."""
+    days (so Day 4 stays as far after Day 3), with the same times, options, places and trainers.
+    The booking window keeps its distance from the first day. The joining link is not copied:
+    a new run has a meeting of its own."""
     days = list(run.days.order_by("number"))
     if not days:
         raise ValidationError("A run without days cannot be copied to new dates.")
@@ -57,6 +58,7 @@ def copy_run(
         copy.booking_opens_at = _shift_wall_clock(copy.booking_opens_at, shift, run.time_zone)
     copy.booking_closes_at = _shift_wall_clock(copy.booking_closes_at, shift, run.time_zone)
     copy.save()
+    copy.trainers.set(run.trainers.all())
     TrainingDay.objects.bulk_create(
         TrainingDay(
             run=copy, number=d.number, date=d.date + shift, arrival_time=d.arrival_time,
@@ -75,8 +77,9 @@ def copy_run(
         )
         for o in run.options.all()
     )
-    log_action(actor, "catalogue.run.copied", copy, after={**(snapshot(copy) or {}),
-               "copied_from": run.pk})
+    log_action(actor, "catalogue.run.copied", copy, after={
+        **(snapshot(copy) or {}), "copied_from": run.pk,
+        "trainers": sorted(copy.trainers.values_list("pk", flat=True))})
     return copy
 
 
