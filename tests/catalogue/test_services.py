@@ -122,5 +122,5 @@ def test_copy_run_keeps_its_trainers(brochure: Demo, coordinator: User, trainer:
     expected = set(run.trainers.values_list("pk", flat=True))
     copy = copy_run(run=run, first_date=dt.date(2023, 6, 20), title="Summer 2023", actor=coordinator)
     assert set(copy.trainers.values_list("pk", flat=True)) == expected
-    entry = AuditEntry.objects.get(action="catalogue.run.copied")
+    entry = AuditEntry.objects.get(action="catalogue.run.copied", object_id=str(copy.pk))
     assert entry.after["trainers"] == sorted(expected)
