@@ -23,7 +23,7 @@ demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --no-startup-delay --interval 0.5 & \
 	while sleep 60; do $(BIN)/python manage.py run_periodic_work > /dev/null; done & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.db import close_old_connections
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -52,7 +52,7 @@ def _burst(n: int, *, limit: int) -> list[bool]:
             with lock:
                 answers.append(answer)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own; CONN_MAX_AGE would keep it open
 
     threads = [threading.Thread(target=hit) for _ in range(n)]
     for thread in threads:
@@ -81,6 +81,7 @@ def test_a_new_window_starts_a_new_count(db):
 
 
 @pytest.mark.concurrency
+@pytest.mark.xdist_group("concurrency")  # beside the other 50-thread tests, not at once with them
 @pytest.mark.django_db(transaction=True)
 def test_a_burst_of_50_gets_exactly_30_through_in_the_database():
     with time_machine.travel(STILL, tick=False):
@@ -90,6 +91,7 @@ def test_a_burst_of_50_gets_exactly_30_through_in_the_database():
 
 
 @pytest.mark.concurrency
+@pytest.mark.xdist_group("concurrency")
 def test_a_burst_of_50_gets_exactly_30_through_in_redis(db, redis):
     with time_machine.travel(STILL, tick=False):
         answers = _burst(50, limit=30)

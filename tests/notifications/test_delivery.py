@@ -164,7 +164,7 @@ def test_an_email_is_sent_by_a_task_once_its_transaction_commits():
 def test_eight_workers_racing_for_each_of_ten_emails_send_each_once():
     import threading
 
-    from django.db import close_old_connections
+    from django.db import connection
 
     with override_settings(TASKS=DATABASE_TASKS):  # queued only: the racing workers send them
         emails = [_write(f"person{n}@example.org") for n in range(10)]
@@ -179,7 +179,7 @@ def test_eight_workers_racing_for_each_of_ten_emails_send_each_once():
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own; CONN_MAX_AGE would keep it open
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for thread in threads:
@@ -224,7 +224,7 @@ def test_a_worker_that_finds_the_row_being_written_waits_and_sends_it():
     the worker waits for it instead of leaving the email to the periodic sweep."""
     import threading
 
-    from django.db import close_old_connections
+    from django.db import connection
 
     with override_settings(TASKS=DATABASE_TASKS):  # queued only
         email = _write()
@@ -239,14 +239,14 @@ def test_a_worker_that_finds_the_row_being_written_waits_and_sends_it():
 
                 time.sleep(0.3)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own; CONN_MAX_AGE would keep it open
 
     def worker() -> None:
         try:
             locked.wait()
             results.append(deliver_email.call(email.pk))
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own; CONN_MAX_AGE would keep it open
 
     threads = [threading.Thread(target=writer), threading.Thread(target=worker)]
     for thread in threads:
