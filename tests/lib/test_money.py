@@ -37,7 +37,7 @@ def test_vat_is_added_to_a_net_price_and_rounded_half_up(
         ("600", "20", "500.00", "100.00"),
         ("0.01", "20", "0.01", "0.00"),
         ("1.00", "20", "0.83", "0.17"),
-        ("9.99", "20", "8.33", "1.66"),
+        ("9.99", "20", "8.32", "1.67"),  # 166.5p of VAT rounds up (it was rounded down)
         ("117.50", "17.5", "100.00", "17.50"),
         ("50", "0", "50.00", "0.00"),
     ],
@@ -48,6 +48,13 @@ def test_a_gross_price_is_split_into_net_and_vat_that_add_up(
     price = TaxedAmount.from_gross(gross, rate)
     assert (price.net, price.vat) == (Decimal(net), Decimal(vat))
     assert price.net + price.vat == price.gross == Decimal(gross).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(("gross", "vat"), [("0.03", "0.01"), ("0.09", "0.02"), ("6.03", "1.01")])
+def test_a_half_penny_of_vat_worked_back_from_a_gross_amount_rounds_up(gross: str, vat: str) -> None:
+    # £0.03 at 20% holds 0.5p of VAT, £0.09 1.5p, £6.03 100.5p: half up, as in from_net.
+    price = TaxedAmount.from_gross(gross, 20)
+    assert (price.vat, price.net + price.vat) == (Decimal(vat), Decimal(gross))
 
 
 def test_every_penny_from_one_to_a_thousand_pounds_splits_exactly() -> None:

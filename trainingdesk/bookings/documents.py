@@ -66,6 +66,8 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         spacer(),
         para(f"Amounts in pounds sterling. {invoice.payment_terms}." if invoice.payment_terms
              else "Amounts in pounds sterling."),
+        para("VAT is calculated on each line and rounded to the nearest penny (a half penny up); "
+             "the totals are the sums of the lines.", "small"),
     ]
     if invoice.participant_name:
         story.append(para(f"Participant: {invoice.participant_name}", "small"))

@@ -63,8 +63,10 @@ class TaxedAmount:
     ) -> TaxedAmount:
         rate = _check_rate(Decimal(rate_percent))
         gross_p = to_pennies(gross)
-        net = to_pennies(gross_p * HUNDRED / (HUNDRED + rate))
-        return cls(net=net, vat=gross_p - net, gross=gross_p, rate_percent=rate)
+        # The VAT is the amount rounded (half up, as everywhere else); the net is what is left.
+        # Rounding the net instead would round a half penny of VAT down.
+        vat = to_pennies(gross_p * rate / (HUNDRED + rate))
+        return cls(net=gross_p - vat, vat=vat, gross=gross_p, rate_percent=rate)
 
     @classmethod
     def zero(cls, rate_percent: Decimal | int | str = 0) -> TaxedAmount:
