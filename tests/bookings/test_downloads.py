@@ -99,5 +99,6 @@ def test_a_booking_without_a_place_offers_no_calendar(client, participant, run, 
 def test_an_invoice_says_how_its_vat_is_worked_out(client, participant, run, with_supervision):
     invoice = book_self(participant, run, with_supervision).invoices.get()
     client.force_login(participant)
-    text = " ".join(pdf_text(client.get(reverse("bookings:invoice_pdf", args=[invoice.number])).content).split())
+    response = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
+    text = " ".join(pdf_text(response.content).split())
     assert "VAT is calculated on each line and rounded to the nearest penny (a half penny up)" in text
