@@ -99,10 +99,30 @@ def test_the_csv_has_a_row_a_participant_and_guards_formulas(client, trainer, fo
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["participant", "email", "booking", "make_up_from", "day_1_2022-06-21",
                        "day_2_2022-06-22", "day_3_2022-06-23", "day_4_2022-09-15", "days_attended",
-                       "days_required", "confirmation"]
+                       "days_required", "confirmation", "confirmation_status"]
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["'=HYPERLINK(1)"][4:10] == ["Present"] * 4 + ["4", "4"]
-    assert by_name["Zed Zero"][4:] == ["Late (30 min)", "Left early (120 min)", "Absent", "", "1", "4", ""]
+    assert by_name["Zed Zero"][4:] == ["Late (30 min)", "Left early (120 min)", "Absent", "", "1", "4", "",
+                                       ""]
+
+
+def test_the_csv_says_whether_each_confirmation_is_valid_or_revoked(
+    client, coordinator, foundation_run, two_people
+):
+    from trainingdesk.attendance.models import AttendanceConfirmation
+    from trainingdesk.attendance.services import revoke_confirmation
+
+    confirmation = AttendanceConfirmation.objects.get()
+    client.force_login(coordinator)
+
+    def status() -> list[str]:
+        response = client.get(reverse("attendance:run_report_csv", args=[foundation_run.pk]))
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        return [row[-1] for row in rows[1:] if row[-2] == confirmation.code]
+
+    assert status() == ["valid"]
+    revoke_confirmation(confirmation=confirmation, reason="Recorded in error", actor=coordinator)
+    assert status() == ["revoked"]
 
 
 @pytest.mark.parametrize("name", ["attendance:run_report", "attendance:run_report_csv",

@@ -59,3 +59,24 @@ def test_only_the_coordinator_may_revoke(client, confirmation, who, request):
     assert response.status_code == 403
     confirmation.refresh_from_db()
     assert confirmation.revoked_at is None
+
+
+def test_revoking_emails_the_holder_with_the_reason(client, confirmation, coordinator, participant):
+    from tests.emails import send_waiting_emails
+
+    client.force_login(coordinator)
+    client.post(reverse("certificates:revoke", args=[confirmation.code]),
+                {"reason": "Attendance recorded in error"})
+    (message,) = [m for m in send_waiting_emails() if "revoked" in m.subject]
+    assert message.to == [participant.email]
+    assert message.subject.startswith("Your Attendance Confirmation has been revoked")
+    assert "The reason given: Attendance recorded in error" in message.body
+    assert confirmation.code in message.body
+
+
+def test_a_revoked_confirmation_downloads_marked_revoked(client, confirmation, coordinator, participant):
+    client.force_login(coordinator)
+    client.post(reverse("certificates:revoke", args=[confirmation.code]), {"reason": "In error"})
+    client.force_login(participant)
+    text = _pdf_text(client.get(reverse("certificates:confirmation_pdf", args=[confirmation.code])).content)
+    assert "REVOKED: this confirmation is no longer valid." in text

@@ -17,7 +17,7 @@ __all__ = ["csv_response", "report_header", "report_rows"]
 def report_header(report: RunReport) -> list[str]:
     days = [f"day_{day.number}_{day.date.isoformat()}" for day in report.days]
     return ["participant", "email", "booking", "make_up_from", *days, "days_attended",
-            "days_required", "confirmation"]
+            "days_required", "confirmation", "confirmation_status"]
 
 
 def report_rows(report: RunReport) -> Iterator[list[str]]:
@@ -28,4 +28,5 @@ def report_rows(report: RunReport) -> Iterator[list[str]]:
             *[text(cell.label) for cell in row.cells],
             str(row.days_attended), str(report.days_required),
             row.confirmation.code if row.confirmation else "",
+            ("revoked" if row.confirmation.revoked_at else "valid") if row.confirmation else "",
         ]

@@ -331,4 +331,7 @@ def revoke_confirmation(*, confirmation: AttendanceConfirmation, reason: str, ac
         confirmation.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         log_action(actor, "attendance.confirmation.revoked", confirmation, before=before,
                    after=snapshot(confirmation), reason=reason)
+        send_email(to=[confirmation.participant.email],
+                   template="attendance/email/confirmation_revoked.txt",
+                   context={"confirmation": confirmation, "participant": confirmation.participant})
         return confirmation
