@@ -163,3 +163,21 @@ def test_a_lock_out_of_one_account_leaves_another_alone(
     response = _sign_in(client, "oscar@example.org", PASSWORD)
     assert response.status_code == 302
     assert _signed_in_as(client) == outsider.pk
+
+
+def test_the_coordinator_lifts_a_lock_out_in_the_back_office(
+    client: Client, participant: User, coordinator: User
+) -> None:
+    from axes.models import AccessAttempt
+
+    _fail(client, "pat@example.org", settings.AXES_FAILURE_LIMIT)
+    attempt = AccessAttempt.objects.get(username="pat@example.org")
+    office = Client()
+    office.force_login(coordinator)
+    listing = office.get(reverse("admin:axes_accessattempt_changelist"))
+    assert listing.status_code == 200 and "pat@example.org" in listing.content.decode()
+    confirm = office.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert confirm.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    assert _sign_in(client, "pat@example.org", PASSWORD).status_code == 302
+    assert _signed_in_as(client) == participant.pk
