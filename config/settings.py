@@ -156,7 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "bookings:my_training"
+LOGIN_REDIRECT_URL = "accounts:landing"  # by role: control area, registers or My training
 LOGOUT_REDIRECT_URL = "catalogue:index"
 
 # django-axes: lock an account-and-address pair out after repeated failures, for a cool-off.

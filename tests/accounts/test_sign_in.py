@@ -46,7 +46,8 @@ def test_the_form_asks_for_an_email_address_in_a_field_named_username(client: Cl
 def test_it_signs_a_person_in_with_their_email_and_password(client: Client, participant: User) -> None:
     response = _sign_in(client, "pat@example.org", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("bookings:my_training")
+    assert response["Location"] == reverse("accounts:landing")  # which leads a participant on
+    assert client.get(response["Location"])["Location"] == reverse("bookings:my_training")
     assert _signed_in_as(client) == participant.pk
 
 
@@ -67,7 +68,7 @@ def test_it_will_not_send_the_person_to_another_site(client: Client, participant
     response = client.post(
         URL, {"username": "pat@example.org", "password": PASSWORD, "next": "https://evil.example.com/"}
     )
-    assert response["Location"] == reverse("bookings:my_training")
+    assert response["Location"] == reverse("accounts:landing")
 
 
 def test_a_wrong_password_shows_one_message_that_does_not_say_which_part_was_wrong(

@@ -10,13 +10,14 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
+        views.SignInView.as_view(
             form_class=SignInForm, template_name="accounts/sign_in.html", redirect_authenticated_user=True
         ),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-up/", views.signup, name="signup"),
+    path("start/", views.landing, name="landing"),
     path("profile/", views.profile, name="profile"),
     path(
         "password/change/",

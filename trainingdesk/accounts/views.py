@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -36,9 +38,19 @@ def _signed_in_user(request: HttpRequest) -> User:
 
 
 @sensitive_post_parameters("password1", "password2")
+def _safe_next(request: HttpRequest) -> str:
+    """Where the person was going (a page that sent them to sign in, e.g. booking a place), when
+    it is an address on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                              require_https=request.is_secure())
+    return target if allowed else ""
+
+
 def signup(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect(next_url or "accounts:profile")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,9 +63,23 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error("email", SignUpForm.email_in_use_message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if next_url:  # on with what they were doing: their booking, say
+                messages.success(request, _("Your account has been created."))
+                return redirect(next_url)
             messages.success(request, _("Your account has been created. Add your details below."))
             return redirect("accounts:profile")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads when no page asked for it: each person's own starting place."""
+    user = _signed_in_user(request)
+    if user.is_coordinator:
+        return redirect("control:runs")
+    if "trainer" in user.role_names:
+        return redirect("attendance:index")
+    return redirect("bookings:my_training")
 
 
 @login_required
@@ -129,3 +155,14 @@ class ResetPasswordView(auth_views.PasswordResetView):
         if per_address and per_client:
             return super().form_valid(form)
         return redirect(self.get_success_url())
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in; "Create an account" keeps the page the person was going to."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        next_url = context.get("next") or ""
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        context["signup_url"] = reverse("accounts:signup") + query
+        return context

@@ -1,0 +1,62 @@
+"""Signing in leads each person to their own starting place, and creating an account on the way
+to booking a place leads back to the booking."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+from trainingdesk.accounts.models import User
+
+
+def _sign_in(client: Client, email: str, **query: str):
+    url = reverse("accounts:login") + (f"?next={query['next']}" if query else "")
+    return client.post(url, {"username": email, "password": PASSWORD, **query}, follow=True)
+
+
+@pytest.mark.parametrize(("persona", "lands_on"), [
+    ("coordinator", "control:runs"), ("trainer", "attendance:index"), ("participant", "bookings:my_training"),
+])
+def test_signing_in_leads_each_person_to_their_own_start(client, persona, lands_on, request):
+    user: User = request.getfixturevalue(persona)
+    response = _sign_in(client, user.email)
+    assert response.redirect_chain[-1][0] == reverse(lands_on)
+
+
+def test_a_page_that_asked_for_sign_in_comes_first(client, coordinator):
+    response = _sign_in(client, coordinator.email, next="/attendance/")
+    assert response.redirect_chain[-1][0] == "/attendance/"
+
+
+def test_create_an_account_on_the_way_to_booking_leads_back_to_the_booking(client, db):
+    book_url = "/courses/runs/1/book/"
+    sign_in_page = client.get(reverse("accounts:login"), {"next": book_url}).content.decode()
+    signup_url = reverse("accounts:signup") + "?next=%2Fcourses%2Fruns%2F1%2Fbook%2F"
+    assert f'href="{signup_url}"' in sign_in_page
+    form = client.get(signup_url).content.decode()
+    assert f'<input type="hidden" name="next" value="{book_url}">' in form
+    response = client.post(signup_url, {"email": "sam@example.org", "full_name": "Sam Newcomer",
+                                        "password1": "violet-kestrel-harbour-42",
+                                        "password2": "violet-kestrel-harbour-42", "next": book_url})
+    assert response.status_code == 302 and response["Location"] == book_url
+    assert User.objects.filter(email="sam@example.org").exists()
+
+
+def test_an_address_on_another_site_is_not_followed_after_sign_up(client, db):
+    response = client.post(reverse("accounts:signup"), {
+        "email": "sam@example.org", "full_name": "Sam Newcomer", "password1": "violet-kestrel-harbour-42",
+        "password2": "violet-kestrel-harbour-42", "next": "https://attacker.example/phish"})
+    assert response["Location"] == reverse("accounts:profile")
+
+
+def test_the_start_page_sends_anonymous_visitors_to_sign_in(client, db):
+    response = client.get(reverse("accounts:landing"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+
+
+def test_the_start_page_leads_anyone_without_a_staff_role_to_my_training(client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("accounts:landing"))["Location"] == reverse("bookings:my_training")
