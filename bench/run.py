@@ -431,7 +431,7 @@ class RushSetup:
             headers, body = client.form({
                 "option": option.pk, "payer": "self", "billing_name": person.full_name,
                 "billing_address": "1 Example Road\nLeeds", "billing_postcode": "LS1 1AA",
-                "invoice_email": person.email, "submission_token": uuid.uuid4(),
+                "invoice_email": person.email, "submission_token": uuid.uuid4(), "accept_terms": "on",
             })
             posts.append(Post(path, headers, body))
         return cls(run, people, posts, path, signed_in[0].headers())

@@ -36,7 +36,7 @@ def form_data(option, **overrides: Any) -> dict[str, Any]:
         "option": option.pk, "payer": "self", "billing_name": "Pat Participant",
         "billing_address": "1 High Street\nLeeds", "billing_postcode": "LS1 1AA",
         "invoice_email": "pat@example.org", "submission_token": str(uuid.uuid4()),
-        **overrides,
+        "accept_terms": "on", **overrides,
     }
 
 
@@ -390,3 +390,36 @@ def test_a_billing_name_with_hidden_direction_controls_is_refused_beside_the_fie
     assert response.status_code == 200
     assert "hidden direction-control characters" in response.content.decode()
     assert not Booking.objects.exists()
+
+
+def test_the_cancellation_terms_are_shown_before_booking(client, participant, run, without_supervision):
+    from trainingdesk.bookings.models import CancellationTerm
+
+    provider = run.level.programme.provider
+    CancellationTerm.objects.filter(provider=provider).delete()
+    CancellationTerm.objects.create(provider=provider, days_notice=28, refund_percent=100)
+    CancellationTerm.objects.create(provider=provider, days_notice=14, refund_percent=50)
+    client.force_login(participant)
+    html = " ".join(client.get(url(run)).content.decode().split())
+    assert "Cancel at least 28 days before the first day: 100% of the price back." in html
+    assert "Cancel at least 14 days before the first day: 50% of the price back." in html
+    assert "With less notice: nothing back; the whole price is charged." in html
+    assert 'name="accept_terms"' in html
+
+
+def test_booking_without_accepting_the_terms_is_refused_and_nothing_is_saved(
+    client, participant, run, without_supervision
+):
+    client.force_login(participant)
+    data = form_data(without_supervision)
+    del data["accept_terms"]
+    response = client.post(url(run), data)
+    assert response.status_code == 200
+    assert "Read the cancellation terms and accept them to book a place." in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_the_booking_records_when_the_terms_were_accepted(client, participant, run, without_supervision):
+    client.force_login(participant)
+    client.post(url(run), form_data(without_supervision))
+    assert Booking.objects.get().terms_accepted_at == NOW

@@ -83,6 +83,10 @@ class BookingForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
                                       "class": "input--short"}),
     )
+    accept_terms = forms.BooleanField(
+        label=_("I have read the cancellation terms above and accept them"),
+        error_messages={"required": _("Read the cancellation terms and accept them to book a place.")},
+    )
     # One per form as it was shown: a second submission of the same form finds the first booking.
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 

@@ -135,6 +135,8 @@ class Booking(models.Model):
     organisation = models.ForeignKey(Organisation, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="bookings")
     billing_name = models.CharField(_("invoice to"), max_length=200, validators=[refuse_bidi_controls])
+    # When the person accepted the cancellation terms shown on the booking form.
+    terms_accepted_at = models.DateTimeField(_("cancellation terms accepted"), null=True, blank=True)
     billing_address = models.TextField(_("billing address"))
     billing_postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     invoice_email = models.EmailField(_("invoice email"))

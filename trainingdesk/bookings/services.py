@@ -107,6 +107,7 @@ def book(
     payer: PayerDetails,
     discount_code: str = "",
     submission_token: uuid.UUID | None = None,
+    terms_accepted_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Book a place on a run: a confirmed seat with its VAT invoice, or a place on the waitlist
@@ -139,7 +140,7 @@ def book(
                 net=price.net, vat=price.vat, gross=price.gross,
                 created_at=now, confirmed_at=now if has_seat else None,
                 waitlisted_at=None if has_seat else now,
-                submission_token=submission_token, **payer_fields,
+                submission_token=submission_token, terms_accepted_at=terms_accepted_at, **payer_fields,
             )
             if has_seat:
                 invoice = issue_invoice(booking=booking, now=now)

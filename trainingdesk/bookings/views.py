@@ -27,7 +27,7 @@ from trainingdesk.accounts.models import User
 from trainingdesk.bookings import documents, selectors, services
 from trainingdesk.bookings.eligibility import admission_refusal
 from trainingdesk.bookings.forms import BookingForm, CancelForm
-from trainingdesk.bookings.models import Booking, BookingStatus, Invoice
+from trainingdesk.bookings.models import Booking, BookingStatus, CancellationTerm, Invoice
 from trainingdesk.catalogue import presentation
 from trainingdesk.catalogue.models import Audience, CourseRun, PriceOption, VatTable
 from trainingdesk.lib.money import TaxedAmount
@@ -129,6 +129,8 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
     option_ids = [c.option.pk for c in choices if c.open_to_viewer]
     existing = selectors.active_booking_on(run=run, participant=user)
     unbookable = _why_unbookable(run, user, now)
+    terms = list(CancellationTerm.objects.filter(provider_id=run.level.programme.provider_id)
+                 .order_by("-days_notice"))
 
     if request.method == "POST":
         form = BookingForm(request.POST, option_ids=option_ids)
@@ -139,6 +141,7 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
                     payer=form.payer_details(),
                     discount_code=form.cleaned_data["discount_code"],
                     submission_token=form.cleaned_data["submission_token"],
+                    terms_accepted_at=now,
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
@@ -161,6 +164,8 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
         "existing": existing,
         "unbookable": unbookable,
         "checked_option": str(form["option"].value() or ""),
+        "terms": terms,
+        "terms_cover_every_notice": any(term.days_notice == 0 for term in terms),
         "checked_payer": str(form["payer"].value() or ""),
     }, status=status)
 
