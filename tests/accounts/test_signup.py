@@ -130,3 +130,12 @@ def test_it_refuses_a_name_with_hidden_direction_controls(client: Client) -> Non
     assert response.status_code == 200
     assert "hidden direction-control characters" in response.content.decode()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_empty_form_names_each_missing_field(client: Client) -> None:
+    html = client.post(URL, {"email": "", "full_name": "", "password1": "", "password2": ""}).content.decode()
+    for message in ("Enter your email address", "Enter your full name", "Create a password",
+                    "Type your password again to confirm it"):
+        assert message in html
+    assert "This field is required." not in html

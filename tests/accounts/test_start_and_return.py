@@ -60,3 +60,8 @@ def test_the_start_page_sends_anonymous_visitors_to_sign_in(client, db):
 def test_the_start_page_leads_anyone_without_a_staff_role_to_my_training(client, outsider):
     client.force_login(outsider)
     assert client.get(reverse("accounts:landing"))["Location"] == reverse("bookings:my_training")
+
+
+def test_sign_in_from_the_sign_up_page_keeps_the_way_back_to_the_booking(client, db):
+    html = client.get(reverse("accounts:signup"), {"next": "/courses/runs/1/book/"}).content.decode()
+    assert f'href="{reverse("accounts:login")}?next=%2Fcourses%2Fruns%2F1%2Fbook%2F"' in html

@@ -45,20 +45,24 @@ def _password_help() -> str:
 class SignUpForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"), max_length=254,
+        error_messages={"required": _("Enter your email address"),
+                        "invalid": _("Enter an email address in the correct format, like name@example.com")},
         help_text=_("You will use this to sign in. We will send booking confirmations here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, validators=[refuse_bidi_controls],
+        error_messages={"required": _("Enter your full name")},
         help_text=_("As it should appear on your certificate."),
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     password1 = forms.CharField(
-        label=_("Create a password"), strip=False,
+        label=_("Create a password"), strip=False, error_messages={"required": _("Create a password")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("Confirm your password"), strip=False,
+        error_messages={"required": _("Type your password again to confirm it")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

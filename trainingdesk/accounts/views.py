@@ -37,7 +37,6 @@ def _signed_in_user(request: HttpRequest) -> User:
     return user
 
 
-@sensitive_post_parameters("password1", "password2")
 def _safe_next(request: HttpRequest) -> str:
     """Where the person was going (a page that sent them to sign in, e.g. booking a place), when
     it is an address on this site."""
@@ -47,6 +46,7 @@ def _safe_next(request: HttpRequest) -> str:
     return target if allowed else ""
 
 
+@sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.user.is_authenticated:
@@ -68,7 +68,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url)
             messages.success(request, _("Your account has been created. Add your details below."))
             return redirect("accounts:profile")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+    login_url = reverse("accounts:login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url, "login_url": login_url})
 
 
 @login_required
