@@ -128,8 +128,8 @@ def test_the_catalogue_makes_the_same_queries_for_1_or_50_runs(
 ) -> None:
     _catalogue_of(n)
     # The VAT table; how many upcoming runs; a page of them with level and programme; their
-    # days; their options; every level; the latest past runs (none here).
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    # days; their options; the places taken on them; every level; the latest past runs (none here).
+    with django_assert_num_queries(8):  # type: ignore[operator]
         html = index(client)
     assert html.count('class="card"') == min(n, 24)
     assert html.count("from £600 (£500 + VAT)") == min(n, 24)

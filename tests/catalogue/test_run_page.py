@@ -259,7 +259,49 @@ def test_the_page_makes_the_same_queries_for_1_or_50_days_and_options(
 ) -> None:
     run = _run_with(n)
     # The run with its level, programme, provider, prerequisite and fee; its days; its options;
-    # its level's coursework; the VAT table.
-    with django_assert_num_queries(5):  # type: ignore[operator]
+    # its level's coursework; the VAT table; the places taken.
+    with django_assert_num_queries(6):  # type: ignore[operator]
         html = page(client, run)
     assert html.count('class="day"') == n
+
+
+@time_machine.travel(dt.datetime(2027, 3, 1, 10, tzinfo=dt.UTC), tick=False)
+def test_places_left_and_full_are_shown_on_the_card_the_run_page_and_the_booking_form(
+    client, db, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from tests.bookings.conftest import self_paying
+    from tests.factories import PriceOptionFactory, UserFactory, VatRateFactory
+    from trainingdesk.bookings.services import book
+
+    VatRateFactory()
+    run = CourseRunFactory(capacity=2, days=[dt.date(2027, 6, 1), dt.date(2027, 6, 2),
+                                             dt.date(2027, 6, 3), dt.date(2027, 9, 14)],
+                           booking_closes_at=dt.datetime(2027, 5, 25, tzinfo=dt.UTC))
+    option = PriceOptionFactory(run=run, net_amount=Decimal("500"))
+    now = dt.datetime(2027, 3, 1, 10, tzinfo=dt.UTC)
+
+    def pages() -> tuple[str, str, str]:
+        card = client.get(reverse("catalogue:index")).content.decode()
+        page = client.get(reverse("catalogue:run", args=[run.pk])).content.decode()
+        response = client.get(reverse("bookings:book", args=[run.pk]))
+        assert response.status_code == 200, response.get("Location")
+        return card, page, response.content.decode()
+
+    client.force_login(UserFactory())
+
+    def book_one() -> None:
+        with django_capture_on_commit_callbacks(execute=True):  # the booking commits
+            book(participant=UserFactory(), run_id=run.pk, option_id=option.pk, payer=self_paying(), now=now)
+
+    book_one()
+    card, page, form = pages()
+    for html in (card, page, form):
+        assert "1 place left of 2" in html
+    assert "Full: join the waitlist" not in card + page
+    book_one()
+    card, page, form = pages()
+    assert "Full: join the waitlist" in card and "Full: all 2 places taken" in card
+    assert "Full: join the waitlist" in page and ">Join the waitlist</a>" in page
+    assert "This run is full: you will join the waitlist." in form

@@ -6,10 +6,12 @@ class BookingsConfig(AppConfig):
     verbose_name = "Bookings and invoices"
 
     def ready(self) -> None:
-        from trainingdesk.bookings import documents, services
+        from trainingdesk.bookings import documents, selectors, services
+        from trainingdesk.catalogue import seats
         from trainingdesk.lib import periodic
         from trainingdesk.notifications import attachments
 
+        seats.answer_with(selectors.seats_taken_on)
         attachments.register("invoice", documents.render_invoice_attachment)
         attachments.register("ics", documents.render_calendar_attachment)
         periodic.register("bookings.expire_waitlist_offers", lambda now: services.expire_offers(now=now))

@@ -50,6 +50,11 @@ class RunSummary:
     has_finished: bool
     booking: Booking
     price_from: TaxedAmount | None
+    places_left: int | None = None  # None: not known here
+
+    @property
+    def is_full(self) -> bool:
+        return self.places_left is not None and self.places_left <= 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,8 @@ def price_from(run: CourseRun, vat: VatTable, on: dt.date) -> TaxedAmount | None
     return min(prices, key=lambda p: p.gross) if prices else None
 
 
-def summarise(run: CourseRun, vat: VatTable, now: dt.datetime) -> RunSummary:
+def summarise(run: CourseRun, vat: VatTable, now: dt.datetime, *, taken: int | None = None) -> RunSummary:
+    """`taken`: the run's places already taken (catalogue/seats.py), to say how many are left."""
     days = _days(run)
     return RunSummary(
         run=run,
@@ -142,6 +148,7 @@ def summarise(run: CourseRun, vat: VatTable, now: dt.datetime) -> RunSummary:
         has_finished=has_finished(run, now),
         booking=booking(run, now),
         price_from=price_from(run, vat, timezone.localdate(now)),
+        places_left=None if taken is None else max(run.capacity - taken, 0),
     )
 
 

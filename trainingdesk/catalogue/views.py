@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from trainingdesk.catalogue import presentation, selectors
+from trainingdesk.catalogue import presentation, seats, selectors
 from trainingdesk.catalogue.models import CourseRun, Level, VatTable
 from trainingdesk.lib.money import TaxedAmount
 from trainingdesk.lib.pagecache import cached_public_page, shared_body
@@ -37,7 +37,9 @@ PAST_RUNS_ON_INDEX = 5
 
 def _summaries(runs: Iterable[CourseRun], vat: VatTable) -> list[presentation.RunSummary]:
     now = timezone.now()
-    return [presentation.summarise(run, vat, now) for run in runs]
+    runs = list(runs)
+    taken = seats.seats_taken(run.pk for run in runs) or {}
+    return [presentation.summarise(run, vat, now, taken=taken.get(run.pk)) for run in runs]
 
 
 @cached_public_page
@@ -74,7 +76,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         if run is None:
             raise Http404("No such run")
         vat = VatTable.load()
-        summary = presentation.summarise(run, vat, timezone.now())
+        taken = (seats.seats_taken([run.pk]) or {}).get(run.pk)
+        summary = presentation.summarise(run, vat, timezone.now(), taken=taken)
         return {
             "title": f"{run.level.name}: {run.title}",
             "run": run,
