@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -69,7 +70,22 @@ def race(jobs: list[Callable[[], Any]]) -> list[Any]:
     for t in threads:
         t.join(timeout=180)
     assert not any(t.is_alive() for t in threads), "a thread is stuck"
+    _wait_for_closed_connections()
     return results
+
+
+def _wait_for_closed_connections(at_most: int = 10, seconds: float = 10.0) -> None:
+    """PostgreSQL ends a closed connection's server process a moment later; wait until the
+    threads' have gone, so that the next round's fifty do not meet PostgreSQL's limit of 100."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            if cursor.fetchone()[0] <= at_most:
+                return
+        time.sleep(0.05)
 
 
 def _run_with_one_seat(capacity: int = 1) -> tuple[CourseRun, PriceOption]:

@@ -160,6 +160,7 @@ def test_an_email_is_sent_by_a_task_once_its_transaction_commits():
 
 
 @pytest.mark.concurrency
+@pytest.mark.xdist_group("concurrency")
 @pytest.mark.django_db(transaction=True)
 def test_eight_workers_racing_for_each_of_ten_emails_send_each_once():
     import threading
