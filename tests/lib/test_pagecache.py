@@ -25,15 +25,20 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(client, brochure,
     assert second == first
 
 
+def _publish_winter_special(brochure, coordinator) -> None:
+    """An audited change to the catalogue: a new run, published."""
+    copy = copy_run(run=brochure.upcoming[0], first_date=dt.date(2027, 3, 2), title="Winter special",
+                    actor=coordinator)
+    copy.joining_link = "https://zoom.us/j/123"
+    copy.save(update_fields=["joining_link"])
+    publish_run(run=copy, actor=coordinator)
+
+
 @time_machine.travel(NOW, tick=False)
 def test_an_audited_change_shows_at_once(client, brochure, coordinator, django_capture_on_commit_callbacks):
     assert "Winter special" not in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the change commits
-        copy = copy_run(run=brochure.upcoming[0], first_date=dt.date(2027, 3, 2),
-                        title="Winter special", actor=coordinator)
-        copy.joining_link = "https://zoom.us/j/123"
-        copy.save(update_fields=["joining_link"])
-        publish_run(run=copy, actor=coordinator)
+        _publish_winter_special(brochure, coordinator)
     assert "Winter special" in client.get("/").content.decode()
 
 
@@ -92,11 +97,7 @@ def test_a_change_shows_at_once_to_signed_in_people_too(
     client.force_login(participant)
     assert "Winter special" not in client.get("/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the change commits
-        copy = copy_run(run=brochure.upcoming[0], first_date=dt.date(2027, 3, 2),
-                        title="Winter special", actor=coordinator)
-        copy.joining_link = "https://zoom.us/j/123"
-        copy.save(update_fields=["joining_link"])
-        publish_run(run=copy, actor=coordinator)
+        _publish_winter_special(brochure, coordinator)
     assert "Winter special" in client.get("/").content.decode()
 
 

@@ -37,6 +37,11 @@ def _signed_in_user(request: HttpRequest) -> User:
     return user
 
 
+def _with_next(url_name: str, next_url: str) -> str:
+    """The address of `url_name`, carrying on to `next_url` when there is one."""
+    return reverse(url_name) + (f"?{urlencode({'next': next_url})}" if next_url else "")
+
+
 def _safe_next(request: HttpRequest) -> str:
     """Where the person was going (a page that sent them to sign in, e.g. booking a place), when
     it is an address on this site."""
@@ -68,8 +73,8 @@ def signup(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url)
             messages.success(request, _("Your account has been created. Add your details below."))
             return redirect("accounts:profile")
-    login_url = reverse("accounts:login") + (f"?{urlencode({'next': next_url})}" if next_url else "")
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url, "login_url": login_url})
+    return render(request, "accounts/signup.html", {
+        "form": form, "next": next_url, "login_url": _with_next("accounts:login", next_url)})
 
 
 @login_required
@@ -163,7 +168,5 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        next_url = context.get("next") or ""
-        query = f"?{urlencode({'next': next_url})}" if next_url else ""
-        context["signup_url"] = reverse("accounts:signup") + query
+        context["signup_url"] = _with_next("accounts:signup", context.get("next") or "")
         return context

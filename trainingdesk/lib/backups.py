@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -107,15 +108,8 @@ def sqlite_copy(source: Path, target: Path) -> None:
     """SQLite's online backup API: a consistent copy of `source` even while the site writes to it
     (in WAL mode, readers and writers do not wait for it)."""
     try:
-        reading = sqlite3.connect(source)
-        try:
-            writing = sqlite3.connect(target)
-            try:
-                reading.backup(writing)
-            finally:
-                writing.close()
-        finally:
-            reading.close()
+        with closing(sqlite3.connect(source)) as reading, closing(sqlite3.connect(target)) as writing:
+            reading.backup(writing)
     except sqlite3.Error as exc:
         raise CommandError(f"Could not copy the SQLite database {source} to {target}: {exc}") from exc
 

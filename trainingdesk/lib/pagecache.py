@@ -55,8 +55,17 @@ def _is_public_page(request: HttpRequest) -> bool:
     return bool(getattr(match.func, "public_page", False))
 
 
+def _version(request: HttpRequest) -> int:
+    """The newest audit entry's id, read once a request: an anonymous miss keys the whole page
+    and then its body on it."""
+    version = getattr(request, "_content_version", None)
+    if version is None:
+        version = request._content_version = latest_change()  # type: ignore[attr-defined]
+    return int(version)
+
+
 def _key(request: HttpRequest, *extra: str, zone: str | None, language: str) -> str:
-    parts = "|".join([request.get_full_path(), zone or "", language, str(latest_change()), *extra])
+    parts = "|".join([request.get_full_path(), zone or "", language, str(_version(request)), *extra])
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
