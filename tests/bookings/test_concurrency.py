@@ -52,6 +52,7 @@ def _number_series(transactional_db: None) -> None:
 def race(jobs: list[Callable[[], Any]]) -> list[Any]:
     """Start every job in its own thread, release them together, and return what each returned
     (or raised). Each thread closes its own database connection at the end."""
+    _wait_for_room_on_the_server(len(jobs))
     barrier = threading.Barrier(len(jobs))
     results: list[Any] = [None] * len(jobs)
 
@@ -70,22 +71,28 @@ def race(jobs: list[Callable[[], Any]]) -> list[Any]:
     for t in threads:
         t.join(timeout=180)
     assert not any(t.is_alive() for t in threads), "a thread is stuck"
-    _wait_for_closed_connections()
     return results
 
 
-def _wait_for_closed_connections(at_most: int = 10, seconds: float = 10.0) -> None:
-    """PostgreSQL ends a closed connection's server process a moment later; wait until the
-    threads' have gone, so that the next round's fifty do not meet PostgreSQL's limit of 100."""
+def _wait_for_room_on_the_server(wanted: int, spare: int = 10, seconds: float = 60.0) -> None:
+    """PostgreSQL's limit (100 here) is for the whole server: the other xdist workers, a demo
+    left running and the server processes of connections closed a moment ago all count. Wait
+    until the server has room for this race's threads, and say so plainly if it never does."""
     if connection.vendor != "postgresql":
         return
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-            if cursor.fetchone()[0] <= at_most:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        limit = int(cursor.fetchone()[0])
+        while True:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+            in_use = cursor.fetchone()[0]
+            if in_use + wanted + spare <= limit:
                 return
-        time.sleep(0.05)
+            if time.monotonic() > deadline:
+                pytest.fail(f"PostgreSQL has {in_use} of {limit} connections in use; "
+                            f"this race needs {wanted} more")
+            time.sleep(0.05)
 
 
 def _run_with_one_seat(capacity: int = 1) -> tuple[CourseRun, PriceOption]:
