@@ -30,11 +30,25 @@ class Provider(models.Model):
     vat_number = models.CharField(_("VAT registration number"), max_length=20, blank=True)
     accreditation = models.CharField(
         _("accreditation line"), max_length=300, blank=True,
-        help_text=_("Printed on documents, e.g. 'An accredited training provider registered "
-                    "with the NVR Association (NVRA)'."),
+        help_text=_("Shown on the public pages and printed on documents, e.g. 'An accredited "
+                    "training provider registered with the NVR Association (NVRA)'."),
     )
     email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("contact telephone"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # The public pages linked from every page's footer; empty, a page says it is not published yet.
+    accessibility_statement = models.TextField(
+        _("accessibility statement"), blank=True,
+        help_text=_("Shown at /accessibility/. Paragraphs are separated by a blank line."),
+    )
+    privacy_notice = models.TextField(
+        _("privacy notice"), blank=True,
+        help_text=_("Shown at /privacy/. Paragraphs are separated by a blank line."),
+    )
+    terms = models.TextField(
+        _("terms and conditions"), blank=True,
+        help_text=_("Shown at /terms/. Paragraphs are separated by a blank line."),
+    )
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"), default=30, validators=[MaxValueValidator(365)]
     )
@@ -62,6 +76,20 @@ class Programme(models.Model):
                     "NVR Practice'."),
     )
     award_requirements = models.TextField(_("what the award requires"), blank=True)
+    # The provider's statements about the course, shown on its public pages.
+    approach = models.TextField(
+        _("what the training is designed for"), blank=True,
+        help_text=_("e.g. 'Designed for working with individual families. It is not a manualised "
+                    "group-work programme.'"),
+    )
+    training_others = models.TextField(
+        _("training others ('train the trainer')"), blank=True,
+        help_text=_("Whether the course equips participants to train colleagues, and why."),
+    )
+    trainers = models.TextField(
+        _("about the trainers"), blank=True,
+        help_text=_("Their experience and accreditation."),
+    )
 
     class Meta:
         ordering = ["name"]
