@@ -7,6 +7,9 @@ class AttendanceConfig(AppConfig):
 
     def ready(self) -> None:
         from trainingdesk.attendance import documents
+        from trainingdesk.attendance.issuer import ConfirmationIssuer
+        from trainingdesk.lib import verification
         from trainingdesk.notifications import attachments
 
         attachments.register("confirmation", documents.render_confirmation_attachment)
+        verification.register(ConfirmationIssuer())  # the public page finds confirmations

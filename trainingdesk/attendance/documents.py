@@ -1,14 +1,11 @@
 """The one-page Attendance Confirmation PDF, drawn straight onto a ReportLab canvas (no
-layout engine), with a QR code that opens its public verification page."""
+layout engine), with a QR code that opens its public verification page (`lib.verification`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 
-import segno
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -16,42 +13,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.lib.pdf import BRAND, INK, LINE, MUTED
+from trainingdesk.lib.verification import draw_qr, verification_url
 from trainingdesk.lib.zones import format_short_day
-
-
-def verification_url(code: str) -> str:
-    return f"{settings.SITE_URL}{reverse('certificates:verify', args=[code])}"
-
-
-def _draw_qr(pdf: Canvas, url: str, x: float, y: float, size: float) -> None:
-    """Draw the QR code of `url` as one filled path, a rectangle per run of dark modules.
-
-    segno encodes it; the mask is fixed rather than searched for, which every reader accepts
-    and which makes the code five times faster to build (2 ms instead of 9)."""
-    matrix = segno.make_qr(url, error="m", mask=0).matrix
-    count = len(matrix)
-    quiet = 2
-    pdf.saveState()
-    # Draw on a grid of whole modules, so every coordinate written is a small integer.
-    pdf.translate(x, y)
-    pdf.scale(size / (count + 2 * quiet), size / (count + 2 * quiet))
-    runs: list[str] = []
-    for row_index, row in enumerate(matrix):
-        top = count + quiet - 1 - row_index
-        column = 0
-        while column < count:
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < count and row[column]:
-                column += 1
-            runs.append(f"{start + quiet} {top} {column - start} 1 re")
-    pdf.setFillColor(INK)
-    # One literal path of whole-number rectangles, filled once: far cheaper than a path
-    # object that formats each coordinate as a float.
-    pdf.addLiteral("\n".join(runs) + "\nf")
-    pdf.restoreState()
 
 
 def confirmation_pdf(confirmation: AttendanceConfirmation) -> bytes:
@@ -122,7 +85,7 @@ def confirmation_pdf(confirmation: AttendanceConfirmation) -> bytes:
 
     url = verification_url(confirmation.code)
     qr_size = 32 * mm
-    _draw_qr(pdf, url, width - left - qr_size, 22 * mm, qr_size)
+    draw_qr(pdf, url, width - left - qr_size, 22 * mm, qr_size)
     pdf.setFont("Helvetica", 10)
     pdf.drawString(left, 38 * mm, "Check this confirmation online:")
     pdf.setFont("Helvetica-Bold", 10)

@@ -1,21 +1,20 @@
 """Registers (a mark a participant a day), make-up days, and Attendance Confirmations.
 
-Marks change only through `attendance.services`; a confirmation never changes once issued,
-except to be revoked with a reason.
+Marks change only through `attendance.services`; what a confirmation confirms never changes
+once issued. It may be revoked with a reason, and replaced by a new one (a new document with
+a new code); a change to the attendance behind it flags it for the coordinator to review.
 """
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.bookings.models import Booking
 from trainingdesk.catalogue.models import Level, TrainingDay
+from trainingdesk.lib import verification
 
 
 class MarkStatus(models.TextChoices):
@@ -91,19 +90,18 @@ class ClosedRegister(models.Model):
 
 
 def new_verification_code() -> str:
-    """20 characters of Crockford base32 = 100 bits of randomness, in groups of four."""
-    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-    raw = "".join(secrets.choice(alphabet) for _ in range(20))
-    return "-".join(raw[i:i + 4] for i in range(0, 20, 4))
+    """The field's default (named in migrations): `lib.verification`'s code."""
+    return verification.new_code()
 
 
 class AttendanceConfirmation(models.Model):
     """Issued once a participant has attended every day their level requires. Immutable: what
-    it confirms is copied onto it; only a revocation (with its reason) may be added later."""
+    it confirms is copied onto it; only a revocation (with its reason) may be added later, and
+    then a new confirmation may replace it. A booking has at most one that is not revoked."""
 
     code = models.CharField(_("verification code"), max_length=24, unique=True,
                             default=new_verification_code, editable=False)
-    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="confirmation")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="confirmations")
     participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="attendance_confirmations")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
@@ -122,6 +120,13 @@ class AttendanceConfirmation(models.Model):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     revocation_reason = models.TextField(blank=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by",
+        help_text=_("The revoked confirmation this one was issued in place of."))
+    attendance_changed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("When a mark behind it changed after it was issued, until the coordinator "
+                    "keeps or revokes it."))
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -130,17 +135,44 @@ class AttendanceConfirmation(models.Model):
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
                 name="a_revocation_has_a_reason",
             ),
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(revoked_at__isnull=True),
+                name="one_standing_confirmation_a_booking",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Attendance Confirmation {self.code}"
 
     def get_absolute_url(self) -> str:
-        return reverse("certificates:verify", args=[self.code])
+        """Its public verification page."""
+        return verification.verification_path(self.code)
 
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def status(self) -> verification.Status:
+        """Valid; revoked; or superseded (revoked, and replaced by a new confirmation). Reading
+        `replaced_by` is a query unless it was selected with `select_related("replaced_by")`."""
+        if self.revoked_at is None:
+            return verification.Status.VALID
+        if self.replacement is not None:
+            return verification.Status.SUPERSEDED
+        return verification.Status.REVOKED
+
+    @property
+    def replacement(self) -> AttendanceConfirmation | None:
+        try:
+            return self.replaced_by  # type: ignore[no-any-return]
+        except AttendanceConfirmation.DoesNotExist:
+            return None
+
+    @property
+    def needs_review(self) -> bool:
+        """Valid, but the attendance behind it changed since it was issued."""
+        return self.revoked_at is None and self.attendance_changed_at is not None
 
     @property
     def title(self) -> str:

@@ -50,8 +50,10 @@ def attendance_of(participant: User) -> list[BookingAttendance]:
         )
         .order_by("-created_at")
     )
+    # Oldest first, so each booking keeps its latest: the one issued in place of any revoked.
     confirmations = {
         c.booking_id: c for c in AttendanceConfirmation.objects.filter(booking__in=bookings)
+        .order_by("issued_at", "id")
     }
     result = []
     for booking in bookings:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 
 from trainingdesk.accounts.models import User
 from trainingdesk.attendance import rules
@@ -236,23 +236,25 @@ class RunReport:
 
 
 def _confirmation(booking: Booking) -> AttendanceConfirmation | None:
-    try:
-        return booking.confirmation
-    except AttendanceConfirmation.DoesNotExist:
-        return None
+    """The booking's confirmation as it stands: the valid one, else the latest revoked one
+    (from the `confirmations` prefetched newest first)."""
+    confirmations = list(booking.confirmations.all())
+    return next((c for c in confirmations if c.is_valid), confirmations[0] if confirmations else None)
 
 
 def run_report(run: CourseRun) -> RunReport:
     """Participants by days: everyone on any of the run's registers (its confirmed bookings and
     those making a day up on it), each day's mark, the days attended towards the level, and
-    whether their confirmation was issued. Four queries, whatever the number of participants."""
+    whether their confirmation was issued. Five queries, whatever the number of participants."""
     level = run.level
     days = list(TrainingDay.objects.filter(run=run).order_by("number"))
     day_ids = {d.pk for d in days}
     bookings = list(
         Booking.objects.filter(status=BookingStatus.CONFIRMED)
         .filter(Q(run=run) | Q(make_up_days__day__run=run)).distinct()
-        .select_related("participant", "run", "confirmation")
+        .select_related("participant", "run")
+        .prefetch_related(Prefetch("confirmations", queryset=AttendanceConfirmation.objects
+                                   .select_related("replaced_by").order_by("-issued_at", "-id")))
         .order_by("participant__full_name", "id")
     )
     ids = [b.pk for b in bookings]

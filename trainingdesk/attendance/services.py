@@ -1,6 +1,8 @@
 """Every change to registers, make-up days and Attendance Confirmations goes through here:
 atomic, checked, audited. A participant's confirmation is issued as soon as their set of days
-is complete, and never twice."""
+is complete, and never twice; once revoked, only the coordinator issues a new one in its place.
+A change to a mark behind a valid confirmation flags it until the coordinator keeps or revokes
+it."""
 
 from __future__ import annotations
 
@@ -141,6 +143,7 @@ def _save_marks(register: _OpenRegister, marks: list[MarkInput], *, actor: User,
     day, on_register, existing = register.day, register.on_register, register.existing
     teaching = day.teaching_minutes
     saved = []
+    changed: list[int] = []  # bookings whose mark was recorded or changed
     for mark in marks:
         booking = on_register.get(mark.booking_id)
         if booking is None:
@@ -164,6 +167,9 @@ def _save_marks(register: _OpenRegister, marks: list[MarkInput], *, actor: User,
                    row, before=before, after=snapshot(row),
                    reason=reason if register.closed else "")
         saved.append(row)
+        changed.append(booking.pk)
+    # Flag before issuing: a confirmation these marks complete is issued on them, not changed.
+    _flag_changed_attendance(booking_ids=changed, actor=actor, now=now)
     issue_confirmations(bookings=[m.booking for m in saved], now=now)
     return saved
 
@@ -251,7 +257,9 @@ def attended_days(bookings: list[Booking], *, marks: list[AttendanceMark] | None
 def issue_confirmations(*, bookings: list[Booking], now: dt.datetime | None = None,
                         notify: bool = True) -> list[AttendanceConfirmation]:
     """Issue an Attendance Confirmation to each booking whose level's days are now complete and
-    who has none yet. Safe to call again: a booking never gets two (database-enforced)."""
+    who has none yet. Safe to call again: a booking never gets two (database-enforced). A
+    booking whose confirmation was revoked gets no new one here: that is the coordinator's
+    decision (`reissue_confirmation`)."""
     now = now or timezone.now()
     if not bookings:
         return []
@@ -261,40 +269,70 @@ def issue_confirmations(*, bookings: list[Booking], now: dt.datetime | None = No
         Booking.objects.filter(pk__in=ids, status=BookingStatus.CONFIRMED).exclude(pk__in=already)
         .select_related("participant", "run__level__programme__provider")
     )
-    marks = _marks_of(candidates)
-    attended = attended_days(candidates, marks=marks)
-    days_by_key = _days_lookup(marks, attended)
+    confirmed = days_to_confirm(candidates)
     issued = []
     for booking in candidates:
-        level = booking.run.level
-        verdict = rules.completion(attended[booking.pk], days_required=level.days_required,
-                                   within_months=level.attendance_completion_months)
-        if not verdict.complete:
+        days = confirmed[booking.pk]
+        if days is None:
             continue
-        days = [days_by_key[(booking.pk, n)] for n in range(1, level.days_required + 1)]
-        hours = sum((Decimal(d["hours"]) for d in days), Decimal(0))
-        provider = level.programme.provider
         try:
             with transaction.atomic():
-                confirmation = AttendanceConfirmation.objects.create(
-                    booking=booking, participant=booking.participant, level=level,
-                    holder_name=booking.participant.full_name, programme_name=level.programme.name,
-                    level_name=level.name, accreditation=level.accreditation,
-                    provider_name=provider.name, provider_accreditation=provider.accreditation,
-                    days=days, hours_attended=hours,
-                    first_date=min(dt.date.fromisoformat(d["date"]) for d in days),
-                    last_date=max(dt.date.fromisoformat(d["date"]) for d in days),
-                    issued_at=now,
-                )
+                confirmation = _new_confirmation(booking, days, now=now)
         except IntegrityError:
             continue  # issued meanwhile by another request: never two
         log_action(None, "attendance.confirmation.issued", confirmation, after=snapshot(confirmation))
         if notify:
-            send_email(to=[booking.participant.email], template="attendance/email/confirmation_issued.txt",
-                        context={"confirmation": confirmation, "participant": booking.participant},
-                        attachments=[{"kind": "confirmation", "id": confirmation.pk}])
+            _email_issued(confirmation)
         issued.append(confirmation)
     return issued
+
+
+def days_to_confirm(bookings: list[Booking]) -> dict[int, list[dict[str, str]] | None]:
+    """For each booking: the days a confirmation would print, one per day the level requires,
+    or None while the days are not complete. One query for all the bookings' marks."""
+    marks = _marks_of(bookings)
+    attended = attended_days(bookings, marks=marks)
+    days_by_key = _days_lookup(marks, attended)
+    result: dict[int, list[dict[str, str]] | None] = {}
+    for booking in bookings:
+        level = booking.run.level
+        verdict = rules.completion(attended[booking.pk], days_required=level.days_required,
+                                   within_months=level.attendance_completion_months)
+        result[booking.pk] = (
+            [days_by_key[(booking.pk, n)] for n in range(1, level.days_required + 1)]
+            if verdict.complete else None
+        )
+    return result
+
+
+def attendance_now(booking: Booking) -> dict[int, dict[str, str]]:
+    """Day number -> the day as a confirmation would state it now, for the days that count."""
+    marks = _marks_of([booking])
+    attended = attended_days([booking], marks=marks)
+    return {number: day for (_, number), day in _days_lookup(marks, attended).items()}
+
+
+def _new_confirmation(booking: Booking, days: list[dict[str, str]], *, now: dt.datetime,
+                      replaces: AttendanceConfirmation | None = None) -> AttendanceConfirmation:
+    """Write a confirmation of `days`, copying onto it everything it states."""
+    level = booking.run.level
+    provider = level.programme.provider
+    return AttendanceConfirmation.objects.create(
+        booking=booking, participant=booking.participant, level=level,
+        holder_name=booking.participant.full_name, programme_name=level.programme.name,
+        level_name=level.name, accreditation=level.accreditation,
+        provider_name=provider.name, provider_accreditation=provider.accreditation,
+        days=days, hours_attended=sum((Decimal(d["hours"]) for d in days), Decimal(0)),
+        first_date=min(dt.date.fromisoformat(d["date"]) for d in days),
+        last_date=max(dt.date.fromisoformat(d["date"]) for d in days),
+        issued_at=now, replaces=replaces,
+    )
+
+
+def _email_issued(confirmation: AttendanceConfirmation) -> None:
+    send_email(to=[confirmation.participant.email], template="attendance/email/confirmation_issued.txt",
+               context={"confirmation": confirmation, "participant": confirmation.participant},
+               attachments=[{"kind": "confirmation", "id": confirmation.pk}])
 
 
 def _days_lookup(marks: list[AttendanceMark], attended: dict[int, dict[int, dt.date]]
@@ -314,24 +352,108 @@ def _days_lookup(marks: list[AttendanceMark], attended: dict[int, dict[int, dt.d
     return found
 
 
+def _check_coordinator(actor: User, doing: str) -> None:
+    if not actor.is_active or not actor.is_coordinator:
+        raise PermissionDenied(f"Only the coordinator can {doing}.")
+
+
+def _locked_confirmation(confirmation: AttendanceConfirmation) -> AttendanceConfirmation:
+    return (AttendanceConfirmation.objects.select_for_update(of=("self",))
+            .select_related("participant").get(pk=confirmation.pk))
+
+
 def revoke_confirmation(*, confirmation: AttendanceConfirmation, reason: str, actor: User,
                         now: dt.datetime | None = None) -> AttendanceConfirmation:
+    """Revoke a confirmation with a reason, and tell its holder. A flag that its attendance
+    changed is settled by the revocation and cleared."""
     now = now or timezone.now()
-    if not actor.is_coordinator:
-        raise PermissionDenied("Only the coordinator can revoke a confirmation.")
+    _check_coordinator(actor, "revoke a confirmation")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the confirmation is revoked."})
     with transaction.atomic():
-        confirmation = AttendanceConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+        confirmation = _locked_confirmation(confirmation)
         if confirmation.revoked_at:
             raise ValidationError("This confirmation is already revoked.")
         before = snapshot(confirmation)
         confirmation.revoked_at, confirmation.revoked_by = now, actor
         confirmation.revocation_reason = reason.strip()
-        confirmation.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        confirmation.attendance_changed_at = None
+        confirmation.save(update_fields=["revoked_at", "revoked_by", "revocation_reason",
+                                         "attendance_changed_at"])
         log_action(actor, "attendance.confirmation.revoked", confirmation, before=before,
                    after=snapshot(confirmation), reason=reason)
         send_email(to=[confirmation.participant.email],
                    template="attendance/email/confirmation_revoked.txt",
                    context={"confirmation": confirmation, "participant": confirmation.participant})
         return confirmation
+
+
+def _flag_changed_attendance(*, booking_ids: list[int], actor: User, now: dt.datetime) -> None:
+    """Flag the valid confirmations of these bookings: a mark behind them was recorded or
+    changed after they were issued, so what they state may no longer hold."""
+    if not booking_ids:
+        return
+    standing = list(AttendanceConfirmation.objects.select_for_update(of=("self",))
+                    .filter(booking__in=booking_ids, revoked_at__isnull=True,
+                            attendance_changed_at__isnull=True))
+    for confirmation in standing:
+        confirmation.attendance_changed_at = now
+        confirmation.save(update_fields=["attendance_changed_at"])
+        log_action(actor, "attendance.confirmation.attendance_changed", confirmation)
+
+
+def keep_confirmation(*, confirmation: AttendanceConfirmation, actor: User, note: str = ""
+                      ) -> AttendanceConfirmation:
+    """The coordinator has looked at a flagged confirmation and keeps it valid: the flag
+    clears, and the decision is audited."""
+    _check_coordinator(actor, "keep a confirmation")
+    with transaction.atomic():
+        confirmation = _locked_confirmation(confirmation)
+        if confirmation.revoked_at:
+            raise ValidationError("This confirmation is revoked: there is nothing to keep.")
+        if confirmation.attendance_changed_at is None:
+            raise ValidationError("Nothing has changed since this confirmation was issued "
+                                  "(or it was already reviewed).")
+        before = snapshot(confirmation)
+        confirmation.attendance_changed_at = None
+        confirmation.save(update_fields=["attendance_changed_at"])
+        log_action(actor, "attendance.confirmation.kept", confirmation, before=before,
+                   after=snapshot(confirmation), reason=note.strip())
+        return confirmation
+
+
+def reissue_confirmation(*, confirmation: AttendanceConfirmation, actor: User,
+                         now: dt.datetime | None = None) -> AttendanceConfirmation:
+    """Issue a new confirmation in place of a revoked one: a new document with a new code,
+    stating the attendance as it is now. The old one stays revoked, and says it was replaced.
+    Refused unless every day the level requires is attended."""
+    now = now or timezone.now()
+    _check_coordinator(actor, "issue a new confirmation")
+    with transaction.atomic():
+        # The booking's lock: two coordinators issuing at once make one new confirmation, not
+        # two (the second waits, then finds the first's).
+        booking = (Booking.objects.select_for_update(of=("self",))
+                   .select_related("participant", "run__level__programme__provider")
+                   .get(pk=confirmation.booking_id))
+        old = _locked_confirmation(confirmation)
+        if old.revoked_at is None:
+            raise ValidationError("This confirmation is still valid: revoke it first, with a reason.")
+        if old.replacement is not None:
+            raise ValidationError(f"A new confirmation was already issued in its place "
+                                  f"({old.replacement.code}).")
+        if AttendanceConfirmation.objects.filter(booking=booking, revoked_at__isnull=True).exists():
+            raise ValidationError("This booking already has a valid confirmation.")
+        if booking.status != BookingStatus.CONFIRMED:
+            raise ValidationError("The booking is no longer confirmed, so no confirmation can be issued.")
+        days = days_to_confirm([booking])[booking.pk]
+        if days is None:
+            attended = len(_attended_numbers(booking))
+            raise ValidationError(
+                f"{booking.participant.full_name} has attended {attended} of the "
+                f"{booking.run.level.days_required} days the level requires: a new confirmation "
+                f"needs every day.")
+        new = _new_confirmation(booking, days, now=now, replaces=old)
+        log_action(actor, "attendance.confirmation.reissued", new, after=snapshot(new),
+                   reason=f"In place of {old.code}")
+        _email_issued(new)
+        return new

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trainingdesk.attendance import portal, views
+from trainingdesk.attendance import confirmations, portal, views
 
 app_name = "attendance"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("days/<int:day_id>/zoom/", views.zoom_upload, name="zoom_upload"),
     path("days/<int:day_id>/zoom/<str:token>/", views.zoom_preview, name="zoom_preview"),
     path("bookings/<str:reference>/make-up/", views.assign_make_up, name="assign_make_up"),
+    path("confirmations/<str:code>/", confirmations.confirmation, name="confirmation"),
+    path("confirmations/<str:code>/keep/", confirmations.keep, name="keep_confirmation"),
+    path("confirmations/<str:code>/reissue/", confirmations.reissue, name="reissue_confirmation"),
 ]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trainingdesk.certificates.selectors import normalise_code
+from trainingdesk.lib.verification import normalise_code
 
 
 class VerifyForm(forms.Form):

@@ -1,4 +1,7 @@
-"""Public verification of issued documents, the holder's download, and revocation."""
+"""Public verification of issued documents, the holder's download, and revocation.
+
+The page shows whatever `lib.verification.find` answers, of any kind of document; revoking goes
+back to the app that issued it."""
 
 from __future__ import annotations
 
@@ -8,14 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from trainingdesk.accounts.models import User
 from trainingdesk.attendance.documents import confirmation_pdf
 from trainingdesk.attendance.models import AttendanceConfirmation
-from trainingdesk.attendance.services import revoke_confirmation
 from trainingdesk.certificates.forms import RevokeForm, VerifyForm
 from trainingdesk.certificates.selectors import document_by_code
+from trainingdesk.lib import verification
 from trainingdesk.lib.clientip import client_address
 from trainingdesk.lib.ratelimit import allow
 
@@ -48,12 +52,17 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         return limited
     document = document_by_code(code)
     if document is None:
-        return render(request, "certificates/not_found.html", {"form": VerifyForm()}, status=404)
+        normal = verification.normalise_code(code)
+        return render(request, "certificates/not_found.html", {
+            "form": VerifyForm(),
+            # A code whose check character fails was mistyped: say so, rather than only "not found".
+            "mistyped": normal is not None and not verification.is_well_formed(normal),
+        }, status=404)
     if document.code != code:
         return redirect("certificates:verify", code=document.code)
     return render(request, "certificates/verify.html", {
         "document": document,
-        "may_revoke": isinstance(request.user, User) and request.user.is_coordinator,
+        "is_coordinator": isinstance(request.user, User) and request.user.is_coordinator,
     })
 
 
@@ -83,15 +92,17 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     if not isinstance(user, User) or not user.is_coordinator:
         raise PermissionDenied
-    confirmation = _confirmation_for(request, code)
+    document = document_by_code(code)
+    if document is None or document.code != code:
+        raise Http404
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            revoke_confirmation(confirmation=confirmation, reason=form.cleaned_data["reason"],
-                                actor=user)
+            verification.revoke(document, reason=form.cleaned_data["reason"], actor=user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Confirmation {code} is revoked; its page now says so.")
+            messages.success(request, _("%(title)s %(code)s is revoked; its page now says so.") % {
+                "title": document.title, "code": code})
             return redirect("certificates:verify", code=code)
-    return render(request, "certificates/revoke.html", {"form": form, "document": confirmation})
+    return render(request, "certificates/revoke.html", {"form": form, "document": document})
