@@ -163,6 +163,11 @@ LOGOUT_REDIRECT_URL = "catalogue:index"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and lock a client address out after this many failures across all the accounts it tried,
+# within the same cool-off: higher, so one person's forgotten password never locks out the office
+# behind the same NAT address, yet one address cannot guess its way through account after account.
+AXES_CLIENT_FAILURE_LIMIT = env_int("AXES_CLIENT_FAILURE_LIMIT", 20, minimum=AXES_FAILURE_LIMIT + 1)
+AXES_HANDLER = "trainingdesk.accounts.lockout.AccountAndClientLockout"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -237,6 +242,11 @@ EMAIL_CLAIM_SECONDS = env_int("EMAIL_CLAIM_SECONDS", 120, minimum=EMAIL_TIMEOUT 
 # Password-reset emails one address may be sent, and reset requests one client may make, an hour.
 PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3, minimum=1)
 PASSWORD_RESETS_PER_CLIENT_PER_HOUR = env_int("PASSWORD_RESETS_PER_CLIENT_PER_HOUR", 10, minimum=1)
+# The same for signing up: emails to one address, and requests from one client, an hour.
+SIGNUP_EMAILS_PER_ADDRESS_PER_HOUR = env_int("SIGNUP_EMAILS_PER_ADDRESS_PER_HOUR", 3, minimum=1)
+SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR = env_int("SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR", 20, minimum=1)
+# How long the link that finishes creating an account works.
+SIGNUP_LINK_HOURS = env_int("SIGNUP_LINK_HOURS", 24, minimum=1)
 
 # --- Background work ------------------------------------------------------------------------
 # The Django tasks API (DEP 14, `django.tasks` from Django 6), with the database backend: tasks

@@ -182,3 +182,78 @@ def test_the_coordinator_lifts_a_lock_out_in_the_back_office(
     assert not AccessAttempt.objects.exists()
     assert _sign_in(client, "pat@example.org", PASSWORD).status_code == 302
     assert _signed_in_as(client) == participant.pk
+
+
+# --- One client trying many accounts -----------------------------------------------------------
+
+def _accounts(count: int) -> list[str]:
+    return [f"guess{number}@example.org" for number in range(count)]
+
+
+def _spread_failures(client: Client, total: int, **headers: str) -> None:
+    """`total` failures from one client, spread over accounts so that none reaches its own limit."""
+    per_account = settings.AXES_FAILURE_LIMIT - 1
+    emails = _accounts(-(-total // per_account))
+    for number in range(total):
+        client.post(URL, {"username": emails[number // per_account], "password": "a-guess"}, **headers)
+
+
+def test_the_client_limit_is_higher_than_an_accounts(settings) -> None:  # type: ignore[no-untyped-def]
+    assert settings.AXES_CLIENT_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+
+
+def test_one_client_failing_across_many_accounts_is_locked_out_even_with_a_right_password(
+    client: Client, participant: User
+) -> None:
+    _spread_failures(client, settings.AXES_CLIENT_FAILURE_LIMIT)
+    response = _sign_in(client, "pat@example.org", PASSWORD)
+    assert response.status_code == 429
+    assert _signed_in_as(client) is None
+    html = response.content.decode()
+    assert "too many failed attempts to sign in from your network" in html
+
+
+def test_a_client_just_under_its_limit_can_still_sign_in(client: Client, participant: User) -> None:
+    _spread_failures(client, settings.AXES_CLIENT_FAILURE_LIMIT - 1)
+    assert _sign_in(client, "pat@example.org", PASSWORD).status_code == 302
+    assert _signed_in_as(client) == participant.pk
+
+
+def test_one_persons_lock_out_leaves_the_rest_of_their_office_free_to_sign_in(
+    client: Client, participant: User, outsider: User
+) -> None:
+    # One office behind one address: Pat is locked out, Oscar at the next desk is not.
+    _fail(client, "pat@example.org", settings.AXES_FAILURE_LIMIT)
+    colleague = Client()
+    assert _sign_in(colleague, "oscar@example.org", PASSWORD).status_code == 302
+    assert _signed_in_as(colleague) == outsider.pk
+
+
+def test_a_locked_out_client_leaves_other_clients_alone(client: Client, participant: User) -> None:
+    _spread_failures(client, settings.AXES_CLIENT_FAILURE_LIMIT, REMOTE_ADDR="203.0.113.9")
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20")
+    assert _sign_in(elsewhere, "pat@example.org", PASSWORD).status_code == 302
+
+
+def test_the_client_is_counted_by_its_trusted_address_not_the_one_it_claims(
+    client: Client, participant: User, settings  # type: ignore[no-untyped-def]
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    per_account = settings.AXES_FAILURE_LIMIT - 1
+    emails = _accounts(-(-settings.AXES_CLIENT_FAILURE_LIMIT // per_account))
+    for number in range(settings.AXES_CLIENT_FAILURE_LIMIT):
+        # Each request claims a new address on the left of X-Forwarded-For; the proxy appends the real one.
+        client.post(URL, {"username": emails[number // per_account], "password": "a-guess"},
+                    HTTP_X_FORWARDED_FOR=f"10.0.0.{number}, 203.0.113.9", REMOTE_ADDR="10.1.1.1")
+    response = client.post(URL, {"username": "pat@example.org", "password": PASSWORD},
+                           HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.9", REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 429
+
+
+def test_a_client_lock_out_ends_after_the_cool_off(client: Client, participant: User) -> None:
+    with time_machine.travel(START, tick=False) as traveller:
+        _spread_failures(client, settings.AXES_CLIENT_FAILURE_LIMIT)
+        assert _sign_in(client, "pat@example.org", PASSWORD).status_code == 429
+        traveller.shift(settings.AXES_COOLOFF_TIME + dt.timedelta(seconds=1))
+        response = _sign_in(client, "pat@example.org", PASSWORD)
+    assert response.status_code == 302

@@ -1,5 +1,5 @@
-"""Signing up, the profile page and the lock-out page. Signing in and out and the password pages
-are Django's own views, configured in urls.py."""
+"""Signing up (an email address, then a link emailed to it), the profile page and the lock-out
+page. Signing in and out and the password pages are Django's own views, configured in urls.py."""
 
 from __future__ import annotations
 
@@ -19,12 +19,16 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from trainingdesk.accounts.forms import ProfileForm, RegistrationFormSet, SignUpForm
+from trainingdesk.accounts.forms import FinishSignUpForm, ProfileForm, RegistrationFormSet, SignUpForm
 from trainingdesk.accounts.models import User
 from trainingdesk.accounts.services import (
     EmailInUse,
+    SignUpLinkInvalid,
+    email_in_use,
+    read_sign_up_link,
     record_password_set,
     register_participant,
+    start_sign_up,
     update_profile,
 )
 from trainingdesk.lib.clientip import client_address
@@ -51,30 +55,78 @@ def _safe_next(request: HttpRequest) -> str:
     return target if allowed else ""
 
 
-@sensitive_post_parameters("password1", "password2")
+def _may_email_for_sign_up(request: HttpRequest, email: str) -> bool:
+    """Sign-up sends email to whatever address is typed, so it is throttled per address and per
+    client, as the password reset is. Over either limit nothing is sent, and the page says the
+    same as ever."""
+    address = hashlib.sha256(email.encode()).hexdigest()
+    per_address = allow(f"signup:address:{address}",
+                        limit=settings.SIGNUP_EMAILS_PER_ADDRESS_PER_HOUR, per=3600)
+    per_client = allow(f"signup:client:{client_address(request)}",
+                       limit=settings.SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR, per=3600)
+    return per_address and per_client
+
+
 def signup(request: HttpRequest) -> HttpResponse:
+    """Step one: the email address. The answer is "Check your email" whether or not the address
+    has an account (accounts.services.start_sign_up emails a link, or tells the owner)."""
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "accounts:profile")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if _may_email_for_sign_up(request, email):
+            start_sign_up(email=email, next_url=next_url)
+        return redirect(_with_next("accounts:signup_sent", next_url))
+    return render(request, "accounts/signup.html", {
+        "form": form, "next": next_url, "login_url": _with_next("accounts:login", next_url)})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """The same page for every address typed, with or without an account."""
+    return render(request, "accounts/signup_sent.html", {
+        "login_url": _with_next("accounts:login", _safe_next(request)),
+        "link_hours": settings.SIGNUP_LINK_HOURS})
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    """Step two, from the emailed link: the person chooses their name and password, the account
+    is made and they are signed in, then go on where they were going (their booking, say)."""
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    try:
+        link = read_sign_up_link(token)
+    except SignUpLinkInvalid:
+        return render(request, "accounts/signup_link_invalid.html",
+                      {"link_hours": settings.SIGNUP_LINK_HOURS})
+    # Checked again here: the link was made on this site, but the host may be another name.
+    allowed = url_has_allowed_host_and_scheme(link.next_url, allowed_hosts={request.get_host()},
+                                              require_https=request.is_secure())
+    next_url = link.next_url if allowed else ""
+    already = _("Your account has already been created. Sign in with your email address and password.")
+    if email_in_use(link.email):  # the link has been used, or the address gained an account since
+        messages.info(request, already)
+        return redirect(_with_next("accounts:login", next_url))
+    form = FinishSignUpForm(request.POST or None, email=link.email)
+    if request.method == "POST" and form.is_valid():
         try:
             user = register_participant(
-                email=form.cleaned_data["email"],
+                email=link.email,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
             )
-        except EmailInUse:
-            form.add_error("email", SignUpForm.email_in_use_message)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if next_url:  # on with what they were doing: their booking, say
-                messages.success(request, _("Your account has been created."))
-                return redirect(next_url)
-            messages.success(request, _("Your account has been created. Add your details below."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/signup.html", {
-        "form": form, "next": next_url, "login_url": _with_next("accounts:login", next_url)})
+        except EmailInUse:  # the same link, followed twice at once
+            messages.info(request, already)
+            return redirect(_with_next("accounts:login", next_url))
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_url:  # on with what they were doing: their booking, say
+            messages.success(request, _("Your account has been created."))
+            return redirect(next_url)
+        messages.success(request, _("Your account has been created. Add your details below."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/signup_finish.html", {"form": form, "email": link.email})
 
 
 @login_required
@@ -124,7 +176,9 @@ def locked_out(
     return render(
         request,
         settings.AXES_LOCKOUT_TEMPLATE,
-        {"cooloff_minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        {"cooloff_minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT,
+         # Set by accounts/lockout.py when the client address, not the account, is paused.
+         "whole_network": getattr(request, "axes_client_locked_out", False)},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
 
