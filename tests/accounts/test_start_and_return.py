@@ -3,10 +3,13 @@ to booking a place leads back to the booking."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.emails import send_waiting_emails
 from tests.factories import PASSWORD
 from trainingdesk.accounts.models import User
 
@@ -30,6 +33,14 @@ def test_a_page_that_asked_for_sign_in_comes_first(client, coordinator):
     assert response.redirect_chain[-1][0] == "/attendance/"
 
 
+def _finish_with_emailed_link(client):
+    (message,) = send_waiting_emails()
+    link = re.search(r"(/accounts/sign-up/confirm/[^\s]+/)", str(message.body))
+    assert link, message.body
+    return client.post(link.group(1), {"full_name": "Sam Newcomer", "password1": "violet-kestrel-harbour-42",
+                                       "password2": "violet-kestrel-harbour-42"})
+
+
 def test_create_an_account_on_the_way_to_booking_leads_back_to_the_booking(client, db):
     book_url = "/courses/runs/1/book/"
     sign_in_page = client.get(reverse("accounts:login"), {"next": book_url}).content.decode()
@@ -37,17 +48,31 @@ def test_create_an_account_on_the_way_to_booking_leads_back_to_the_booking(clien
     assert f'href="{signup_url}"' in sign_in_page
     form = client.get(signup_url).content.decode()
     assert f'<input type="hidden" name="next" value="{book_url}">' in form
-    response = client.post(signup_url, {"email": "sam@example.org", "full_name": "Sam Newcomer",
-                                        "password1": "violet-kestrel-harbour-42",
-                                        "password2": "violet-kestrel-harbour-42", "next": book_url})
+    client.post(signup_url, {"email": "sam@example.org", "next": book_url})
+    response = _finish_with_emailed_link(client)
     assert response.status_code == 302 and response["Location"] == book_url
     assert User.objects.filter(email="sam@example.org").exists()
 
 
+def test_the_way_back_to_the_booking_survives_opening_the_link_in_another_browser(client, db):
+    client.post(reverse("accounts:signup"), {"email": "sam@example.org", "next": "/courses/runs/1/book/"})
+    response = _finish_with_emailed_link(Client())
+    assert response["Location"] == "/courses/runs/1/book/"
+
+
+def test_an_existing_owner_is_sent_a_sign_in_link_that_leads_back_to_the_booking(client, participant):
+    client.post(reverse("accounts:signup"), {"email": participant.email, "next": "/courses/runs/1/book/"})
+    (message,) = send_waiting_emails()
+    sign_in = re.search(r"(/accounts/sign-in/\S*)", str(message.body))
+    assert sign_in, message.body
+    response = _sign_in(Client(), participant.email, next="/courses/runs/1/book/")
+    assert sign_in.group(1) == reverse("accounts:login") + "?next=/courses/runs/1/book/"
+    assert response.redirect_chain[-1][0] == "/courses/runs/1/book/"
+
+
 def test_an_address_on_another_site_is_not_followed_after_sign_up(client, db):
-    response = client.post(reverse("accounts:signup"), {
-        "email": "sam@example.org", "full_name": "Sam Newcomer", "password1": "violet-kestrel-harbour-42",
-        "password2": "violet-kestrel-harbour-42", "next": "https://attacker.example/phish"})
+    client.post(reverse("accounts:signup"), {"email": "sam@example.org", "next": "https://attacker.example/phish"})
+    response = _finish_with_emailed_link(client)
     assert response["Location"] == reverse("accounts:profile")
 
 

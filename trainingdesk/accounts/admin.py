@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from trainingdesk.accounts.models import Organisation, ProfessionalRegistration, Role, User
+from trainingdesk.accounts.services import failed_sign_ins, unlock_sign_in
 from trainingdesk.audit.admin_mixins import AuditedAdmin
 from trainingdesk.audit.log import log_action
 
@@ -131,6 +138,36 @@ class PersonAdmin(AuditedAdmin, DjangoUserAdmin):
         if groups is not None and any(g.name == Role.COORDINATOR for g in groups):
             obj.is_staff = True
         super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list[URLPattern]:
+        unlock = path("<id>/unlock/", self.admin_site.admin_view(self.unlock_sign_in_view),
+                      name="accounts_user_unlock")
+        return [unlock, *super().get_urls()]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # The person's failed sign-ins, with "Unlock signing in" (change_form.html).
+        person = User.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if person is not None and self.has_change_permission(request, person):
+            failures, paused = failed_sign_ins(user=person)
+            extra_context = {**(extra_context or {}), "failed_sign_ins": failures,
+                             "sign_in_paused": paused,
+                             "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_POST)
+    def unlock_sign_in_view(self, request: HttpRequest, id: str) -> HttpResponse:
+        """Lift a sign-in lock-out from the person's page: their failed sign-ins are forgotten."""
+        person = self.get_object(request, unquote(id))
+        if person is None:
+            raise Http404
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        assert isinstance(request.user, User)  # admin_view lets only signed-in staff through
+        unlock_sign_in(actor=request.user, user=person)
+        name = person.full_name or person.email
+        self.message_user(request, _("%(name)s can sign in again.") % {"name": name}, messages.SUCCESS)
+        return redirect("admin:accounts_user_change", person.pk)
 
     @transaction.atomic
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:

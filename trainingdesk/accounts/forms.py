@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, Sector, User
-from trainingdesk.accounts.services import PROFILE_FIELDS, RegistrationEntry, email_in_use, normalise_email
+from trainingdesk.accounts.services import PROFILE_FIELDS, RegistrationEntry, normalise_email
 from trainingdesk.lib.text import refuse_bidi_controls
 from trainingdesk.lib.zones import UK, zone_names
 from trainingdesk.notifications.services import send_email
@@ -43,13 +43,25 @@ def _password_help() -> str:
 
 
 class SignUpForm(forms.Form):
+    """The first step of signing up: only the address, where the link to finish is sent. It never
+    says whether the address has an account."""
+
     email = forms.EmailField(
         label=_("Email address"), max_length=254,
         error_messages={"required": _("Enter your email address"),
                         "invalid": _("Enter an email address in the correct format, like name@example.com")},
-        help_text=_("You will use this to sign in. We will send booking confirmations here."),
+        help_text=_("We will email you a link to finish creating your account. You will use this "
+                    "address to sign in, and we will send booking confirmations here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+
+class FinishSignUpForm(forms.Form):
+    """The second step, from the emailed link: the person's name and password for `email`."""
+
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, validators=[refuse_bidi_controls],
         error_messages={"required": _("Enter your full name")},
@@ -66,20 +78,10 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.email = email
         self.fields["password1"].help_text = _password_help()
-
-    def clean_email(self) -> str:
-        email = normalise_email(self.cleaned_data["email"])
-        if email_in_use(email):
-            raise forms.ValidationError(self.email_in_use_message)
-        return email
-
-    email_in_use_message = _(
-        "An account with this email address already exists. Sign in, or reset your password if "
-        "you have forgotten it."
-    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -88,8 +90,8 @@ class SignUpForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", PASSWORD_MISMATCH)
         elif password1:
-            # The similarity check compares the password with the name and email given here.
-            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            # The similarity check compares the password with the name given here and the email.
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
             try:
                 password_validation.validate_password(password1, user=candidate)
             except forms.ValidationError as error:

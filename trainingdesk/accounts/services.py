@@ -1,15 +1,25 @@
-"""Workflows for people: signing up and editing one's profile. Each is atomic and audited."""
+"""Workflows for people: signing up, editing one's profile, and lifting a sign-in lock-out. Each
+is atomic and audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, User
 from trainingdesk.audit.log import log_action, snapshot
+from trainingdesk.notifications.services import send_email
+
+# Signs the links that finish a sign-up; a token signed for anything else is no use here.
+SIGNUP_LINK_SALT = "trainingdesk.accounts.signup"
 
 # What a person may change about themselves on their profile page.
 PROFILE_FIELDS = ("full_name", "job_role", "sector", "organisation_name", "country", "time_zone")
@@ -39,6 +49,51 @@ def normalise_email(email: str) -> str:
 
 def email_in_use(email: str) -> bool:
     return User.objects.filter(email__iexact=normalise_email(email)).exists()
+
+
+class SignUpLinkInvalid(Exception):
+    """The link is not one we signed for signing up, or it is too old."""
+
+
+@dataclass(frozen=True)
+class SignUpLink:
+    """What a sign-up link vouches for: the person can read email sent to `email`. `next_url`
+    is where they were going (a booking, say), as the sign-up page accepted it."""
+
+    email: str
+    next_url: str = ""
+
+
+@transaction.atomic
+def start_sign_up(*, email: str, next_url: str = "") -> None:
+    """The first step of signing up, which does the same, as far as the person asking can tell,
+    whether or not the address has an account: it emails the address. A new address is sent a
+    link that finishes creating the account (nothing is saved until then); the owner of an
+    address that has an account is told that someone tried, and how to sign in or reset their
+    password. The caller shows "Check your email" either way."""
+    email = normalise_email(email)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None:
+        token = signing.dumps({"email": email, "next": next_url}, salt=SIGNUP_LINK_SALT, compress=True)
+        send_email(to=[email], template="accounts/email/signup_link.txt",
+                   context={"token": token, "hours": settings.SIGNUP_LINK_HOURS})
+    else:
+        send_email(to=[owner.email], template="accounts/email/signup_existing_account.txt",
+                   context={"person": owner, "next": next_url})
+
+
+def read_sign_up_link(token: str) -> SignUpLink:
+    """The address (and onward page) a sign-up link was made for. Raises SignUpLinkInvalid."""
+    try:
+        data = signing.loads(token, salt=SIGNUP_LINK_SALT,
+                             max_age=dt.timedelta(hours=settings.SIGNUP_LINK_HOURS))
+    except signing.BadSignature as exc:  # SignatureExpired included
+        raise SignUpLinkInvalid from exc
+    if not isinstance(data, dict) or not isinstance(data.get("email"), str) or not data["email"]:
+        raise SignUpLinkInvalid
+    next_url = data.get("next")
+    return SignUpLink(email=normalise_email(data["email"]),
+                      next_url=next_url if isinstance(next_url, str) else "")
 
 
 @transaction.atomic
@@ -134,6 +189,35 @@ def update_profile(
 
 def _key_of(registration: ProfessionalRegistration) -> tuple[str, str, str]:
     return (registration.body, registration.body_name, registration.number)
+
+
+def failed_sign_ins(*, user: User) -> tuple[int, bool]:
+    """(failed sign-ins within the cool-off on this person's account, from all addresses;
+    whether signing in is paused for them from at least one address)."""
+    from axes.models import AccessAttempt
+
+    recent = AccessAttempt.objects.filter(
+        username=user.email, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
+    per_address = [row["failures"] for row in
+                   recent.values("ip_address").annotate(failures=Sum("failures_since_start"))]
+    return sum(per_address), any(count >= settings.AXES_FAILURE_LIMIT for count in per_address)
+
+
+def unlock_sign_in(*, actor: User, user: User) -> int:
+    """The coordinator lifts a sign-in lock-out: the person's failed sign-ins, from every address,
+    are forgotten, and they can sign in at once. Returns how many failures were forgotten. (A
+    lock-out of a whole client address is lifted on the back office's "access attempts" page.)"""
+    from axes.models import AccessAttempt
+
+    with transaction.atomic():
+        # Locked, so that a failure counted meanwhile is either in the audit entry and forgotten,
+        # or neither.
+        attempts = list(AccessAttempt.objects.select_for_update().filter(username=user.email)
+                        .values_list("pk", "failures_since_start"))
+        failures = sum(count for _pk, count in attempts)
+        AccessAttempt.objects.filter(pk__in=[pk for pk, _count in attempts]).delete()
+        log_action(actor, "accounts.user.sign_in_unlocked", user, before={"failed_sign_ins": failures})
+    return failures
 
 
 def record_password_set(*, user: User, how: str) -> None:

@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-up/", views.signup, name="signup"),
+    path("sign-up/check-your-email/", views.signup_sent, name="signup_sent"),
+    path("sign-up/confirm/<str:token>/", views.signup_finish, name="signup_confirm"),
     path("start/", views.landing, name="landing"),
     path("profile/", views.profile, name="profile"),
     path(
