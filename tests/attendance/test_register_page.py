@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -15,7 +17,7 @@ from tests.attendance.fixtures_extra import *  # noqa: F403 - the fixtures
 from tests.attendance.fixtures_extra import day
 from tests.factories import UserFactory
 from trainingdesk.attendance import selectors, services
-from trainingdesk.attendance.models import MarkStatus
+from trainingdesk.attendance.models import AttendanceMark, MarkStatus
 from trainingdesk.attendance.services import MarkInput, record_marks
 from trainingdesk.bookings.services import cancel_booking
 
@@ -209,3 +211,82 @@ def test_each_row_is_a_form_of_its_own_with_a_named_group_of_choices(client, fou
 def test_an_unknown_day_is_not_found(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("attendance:register", args=[999999])).status_code == 404
+
+
+# --- saving, focus and what a screen reader hears (WCAG 2.2: 3.2.2 on input, 2.4.3, 4.1.3) ------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+REGISTER_SCRIPT = Path(__file__).resolve().parents[2] / "trainingdesk/static/js/register.js"
+
+
+def _announcer(page: str) -> str:
+    found = re.search(r'<div id="register-announcer"[^>]*>(.*?)</div>', page, re.S)
+    assert found, "no live region"
+    return found.group(0)
+
+
+def test_the_live_region_is_in_the_page_outside_the_rows_that_are_swapped(client, foundation_run, option,
+                                                                         trainer, participant):
+    booked(foundation_run, option, participant)
+    client.force_login(trainer)
+
+    page = client.get(url(day(foundation_run, 1))).content.decode()
+
+    region = _announcer(page)
+    assert 'role="status"' in region
+    rows = page[page.index('<ul class="register"'):]
+    assert 'id="register-announcer"' not in rows  # not swapped away with a row
+    assert 'role="status"' not in rows  # one live region, not one a row that is replaced
+
+
+def test_saving_with_htmx_reads_out_saved_through_the_pages_live_region(client, foundation_run, option,
+                                                                       trainer, participant):
+    booking = booked(foundation_run, option, participant)
+    client.force_login(trainer)
+
+    response = client.post(reverse("attendance:mark", args=[day(foundation_run, 1).pk]),
+                           {"booking": booking.pk, "status": "late", "minutes_missed": "25"}, **HTMX)
+
+    region = _announcer(response.content.decode())
+    assert 'hx-swap-oob="innerHTML"' in region  # its text changes; the region stays
+    assert ">Saved: Pat Participant, Late, 25 minutes missed.</div>" in region
+
+
+def test_a_refused_save_with_htmx_is_read_out_with_what_to_fix(client, foundation_run, option, trainer,
+                                                              participant):
+    booking = booked(foundation_run, option, participant)
+    client.force_login(trainer)
+
+    response = client.post(reverse("attendance:mark", args=[day(foundation_run, 1).pk]),
+                           {"booking": booking.pk, "status": "late"}, **HTMX)
+
+    assert ">Not saved: Pat Participant. Enter how many minutes they missed.</div>" in _announcer(
+        response.content.decode())
+    assert not AttendanceMark.objects.exists()
+
+
+def test_the_returned_row_has_the_save_button_of_the_same_id_so_focus_stays_on_it(
+        client, foundation_run, option, trainer, participant):
+    """htmx gives focus back to the element with the id that had it; an element without an id
+    is lost with the old row, and focus falls to the page's body."""
+    booking = booked(foundation_run, option, participant)
+    client.force_login(trainer)
+    page = client.get(url(day(foundation_run, 1))).content.decode()
+    button = f'id="b{booking.pk}-save"'
+    assert button in page
+
+    response = client.post(reverse("attendance:mark", args=[day(foundation_run, 1).pk]),
+                           {"booking": booking.pk, "status": "present"}, **HTMX)
+
+    row = response.content.decode()
+    assert button in row
+    assert f'id="b{booking.pk}-minutes_missed"' in row and f'id="b{booking.pk}-status_1"' in row
+
+
+def test_the_registers_script_neither_saves_nor_moves_focus_as_a_choice_is_made():
+    """Arrowing through a radio group checks each choice in turn: a save on every change, and
+    focus jumping to "Minutes missed" on "Late", made the register unusable by keyboard."""
+    script = REGISTER_SCRIPT.read_text()
+    assert "requestSubmit" not in script and ".submit(" not in script
+    assert ".focus(" not in script
+    assert '"change"' not in script

@@ -216,10 +216,16 @@ def _row_maker(register: selectors.Register, user: User) -> _RowMaker:
                      zone=ZoneInfo(register.day.run.time_zone), coordinator=user.is_coordinator)
 
 
-def _row_response(request: HttpRequest, day: TrainingDay, row: MarkRow) -> HttpResponse:
-    """One row of the register, for htmx to swap in."""
+def _row_response(request: HttpRequest, day: TrainingDay, row: MarkRow, *, announce: str) -> HttpResponse:
+    """One row of the register, for htmx to swap in, and what the page's live region reads out."""
     return render(request, "attendance/_register_row.html", {
-        "rows": [row], "mark_url": reverse("attendance:mark", args=[day.pk])})
+        "rows": [row], "mark_url": reverse("attendance:mark", args=[day.pk]), "announce": announce})
+
+
+def _not_saved(name: str, form: MarkForm) -> str:
+    """'Not saved: Pat Participant. Enter how many minutes they missed.'"""
+    problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    return _("Not saved: %(name)s. %(problems)s") % {"name": name, "problems": problems}
 
 
 def _register_page(request: HttpRequest, day: TrainingDay, *, failed: MarkForm | None = None,
@@ -288,16 +294,19 @@ def mark(request: HttpRequest, day_id: int) -> HttpResponse:
             return response
         return redirect(_register_url(day))
 
+    name = row.booking.participant.full_name
     if saved:
         fresh = selectors.register_row(day, booking_id) or row
         if request.htmx:  # type: ignore[attr-defined]
-            return _row_response(request, day, _row_maker(register_now, user)(fresh, saved=True))
-        messages.success(request, _("%(name)s: %(mark)s.") % {
-            "name": row.booking.participant.full_name, "mark": _describe(saved[0])})
+            return _row_response(request, day, _row_maker(register_now, user)(fresh, saved=True),
+                                 announce=_("Saved: %(name)s, %(mark)s.") % {
+                                     "name": name, "mark": _describe(saved[0])})
+        messages.success(request, _("%(name)s: %(mark)s.") % {"name": name, "mark": _describe(saved[0])})
         return redirect(_register_url(day, booking_id))
 
     if request.htmx:  # type: ignore[attr-defined]
-        return _row_response(request, day, _row_maker(register_now, user)(row, form=form))
+        return _row_response(request, day, _row_maker(register_now, user)(row, form=form),
+                             announce=_not_saved(name, form))
     return _register_page(request, day, failed=form, status=400)
 
 

@@ -1,29 +1,17 @@
-// The register: each row saves as soon as its mark is made. htmx sends the row's form and
-// swaps in the row the server returns; this file only decides when to send it. Without
-// JavaScript every row has its own Save button and the page works the same.
+// The register: a row is saved when its Save button is pressed (or Enter in one of its fields),
+// never as a choice is made, so that arrowing through the choices neither saves nor moves focus.
+// htmx sends the row's form, swaps in the row the server returns (focus stays on the element
+// of the same id) and updates the live region #register-announcer with "Saved: ...". This file
+// only reads out a request that failed on the way, which htmx would otherwise leave silent.
+// Without JavaScript each row's form posts and the page comes back at the row.
 (function () {
   "use strict";
-  var missesMinutes = { late: true, left_early: true };
 
-  function save(form) {
-    if (form.hasAttribute("data-needs-reason")) { return; }  // closed: the reason comes first
-    if (typeof form.requestSubmit === "function") { form.requestSubmit(); }
+  function failed() {
+    var announcer = document.getElementById("register-announcer");
+    if (announcer) { announcer.textContent = announcer.getAttribute("data-failed") || ""; }
   }
 
-  document.addEventListener("change", function (event) {
-    var input = event.target;
-    var form = input.closest && input.closest(".register-row__form");
-    if (!form) { return; }
-    var chosen = form.querySelector("input[name=status]:checked");
-    var minutes = form.querySelector("input[name=minutes_missed]");
-    if (input.name === "status") {
-      if (missesMinutes[input.value] && minutes && !minutes.value) {
-        minutes.focus();  // late or left early: ask how long first
-        return;
-      }
-      save(form);
-    } else if (input.name === "minutes_missed" && chosen && missesMinutes[chosen.value] && input.value) {
-      save(form);
-    }
-  });
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:responseError", failed);
 })();
