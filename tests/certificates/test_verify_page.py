@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
+import pytest
 import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
+import trainingdesk
 from trainingdesk.attendance.services import revoke_confirmation
+from trainingdesk.lib.verification import is_well_formed, new_code
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_anyone_can_see_who_holds_a_confirmation_and_that_it_is_valid(client, confirmation):
@@ -85,3 +96,47 @@ def test_the_limit_is_counted_across_workers_in_the_database(client, confirmatio
         client.get(url)
     caches["default"].clear()  # not in anyone's cache: a row every worker and server counts on
     assert client.get(url).status_code == 429
+
+
+def test_a_code_with_a_mistyped_character_is_said_to_look_mistyped(client, confirmation):
+    letters = confirmation.code.replace("-", "")
+    typo = letters[:5] + ("A" if letters[5] != "A" else "B") + letters[6:]
+    typed = "-".join(typo[i:i + 4] for i in range(0, 20, 4))
+    response = client.get(reverse("certificates:verify", args=[typed]))
+    assert response.status_code == 404
+    assert "One of its characters looks mistyped" in response.content.decode()
+    unknown = client.get(reverse("certificates:verify", args=[new_code()])).content.decode()
+    assert "No document has that code" in unknown and "looks mistyped" not in unknown
+
+
+def test_a_code_issued_before_codes_had_a_check_character_still_verifies(client, confirmation):
+    from trainingdesk.attendance.models import AttendanceConfirmation
+
+    old = "ABCD-EFGH-JKMN-PQRS-TVWX"  # 20 random characters, as codes were: its check fails
+    assert not is_well_formed(old)
+    AttendanceConfirmation.objects.filter(pk=confirmation.pk).update(code=old)
+    response = client.get(reverse("certificates:verify", args=[old]))
+    assert response.status_code == 200 and "Valid." in response.content.decode()
+    assert client.get(reverse("certificates:verify_form"), {"code": "abcd efgh jkmn pqrs tvwx"}
+                      )["Location"] == reverse("certificates:verify", args=[old])
+
+
+def test_the_qr_code_and_the_emails_link_to_the_public_page(confirmation, settings):
+    from trainingdesk.attendance.documents import confirmation_pdf
+
+    settings.SITE_URL = "https://training.example.org"
+    url = "https://training.example.org" + reverse("certificates:verify", args=[confirmation.code])
+    assert confirmation.get_absolute_url() == reverse("certificates:verify", args=[confirmation.code])
+    assert url in _pdf_text(confirmation_pdf(confirmation))
+
+
+LOWER_APPS = ["lib", "audit", "accounts", "catalogue", "bookings", "attendance", "notifications"]
+
+
+@pytest.mark.parametrize("app", LOWER_APPS)
+def test_no_app_below_certificates_imports_it_or_names_its_urls_in_python(app):
+    root = Path(trainingdesk.__file__).parent / app
+    for source in root.rglob("*.py"):
+        text = source.read_text()
+        assert "trainingdesk.certificates" not in text, source
+        assert "certificates:" not in text, source
