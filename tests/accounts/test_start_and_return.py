@@ -90,3 +90,11 @@ def test_the_start_page_leads_anyone_without_a_staff_role_to_my_training(client,
 def test_sign_in_from_the_sign_up_page_keeps_the_way_back_to_the_booking(client, db):
     html = client.get(reverse("accounts:signup"), {"next": "/courses/runs/1/book/"}).content.decode()
     assert f'href="{reverse("accounts:login")}?next=%2Fcourses%2Fruns%2F1%2Fbook%2F"' in html
+
+
+def test_the_check_your_email_page_keeps_the_way_back_to_the_booking(client, db):
+    response = client.post(reverse("accounts:signup"),
+                           {"email": "sam@example.org", "next": "/courses/runs/1/book/"}, follow=True)
+    html = response.content.decode()
+    assert f'href="{reverse("accounts:signup")}?next=%2Fcourses%2Fruns%2F1%2Fbook%2F"' in html
+    assert f'href="{reverse("accounts:login")}?next=%2Fcourses%2Fruns%2F1%2Fbook%2F"' in html

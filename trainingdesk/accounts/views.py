@@ -85,8 +85,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def signup_sent(request: HttpRequest) -> HttpResponse:
     """The same page for every address typed, with or without an account."""
+    next_url = _safe_next(request)
     return render(request, "accounts/signup_sent.html", {
-        "login_url": _with_next("accounts:login", _safe_next(request)),
+        "login_url": _with_next("accounts:login", next_url),
+        "signup_url": _with_next("accounts:signup", next_url),
         "link_hours": settings.SIGNUP_LINK_HOURS})
 
 
