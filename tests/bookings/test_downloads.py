@@ -13,8 +13,9 @@ from pypdf import PdfReader
 
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import UserFactory
+from trainingdesk.bookings.documents import render_invoice_attachment
 from trainingdesk.bookings.models import Booking
-from trainingdesk.bookings.services import book, cancel_booking
+from trainingdesk.bookings.services import PayerDetails, book, cancel_booking
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +103,56 @@ def test_an_invoice_says_how_its_vat_is_worked_out(client, participant, run, wit
     response = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
     text = " ".join(pdf_text(response.content).split())
     assert "VAT is calculated on each line and rounded to the nearest penny (a half penny up)" in text
+
+
+# Names in every script a participant can type (issue 8): the invoice used Helvetica, which
+# printed "Łucja Nguyễn 李" as "■ucja Nguy■n ■".
+NAMES = ["Łucja Nguyễn 李", "Γιώργος Παπαδόπουλος", "Анна Кузнецова", "Nguyễn Thị Minh Khai",
+         "王小明", "山田 太郎", "محمد عبد الله", "דוד כהן"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_invoice_prints_the_name_it_is_made_out_to_as_written(client, participant, run,
+                                                                   without_supervision, name):
+    booking = book(participant=participant, run_id=run.pk, option_id=without_supervision.pk,
+                   payer=self_paying(name), now=NOW)
+    client.force_login(participant)
+    response = client.get(reverse("bookings:invoice_pdf", args=[booking.invoices.get().number]))
+    assert name in pdf_text(response.content)
+
+
+def test_an_invoice_with_a_400_line_address_and_a_very_long_name_is_still_served(
+    client, participant, run, without_supervision
+):
+    address = "\n".join(f"Flat {n}, Tower Block" for n in range(1, 401))
+    name = "Wolfeschlegelsteinhausenbergerdorff " * 5 + "Łucja"
+    payer = PayerDetails(billing_name=name[:200], billing_address=address, billing_postcode="LS1 1AA",
+                         invoice_email="pat@example.org")
+    booking = book(participant=participant, run_id=run.pk, option_id=without_supervision.pk,
+                   payer=payer, now=NOW)
+    invoice = booking.invoices.get()
+    client.force_login(participant)
+    response = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    text = pdf_text(response.content)
+    assert "Flat 1, Tower Block" in text and "Flat 400" not in text
+    assert "pat@example.org" in text and "Total to pay" in text
+    # The email's attachment is the same document: made, not failing for ever.
+    filename, content, _ = render_invoice_attachment(invoice.pk)
+    assert filename == f"{invoice.number}.pdf" and content == response.content
+
+
+def test_an_invoice_pdf_carries_its_title_author_and_language_and_embeds_its_fonts(
+    client, participant, run, with_supervision
+):
+    invoice = book_self(participant, run, with_supervision).invoices.get()
+    client.force_login(participant)
+    reader = PdfReader(io.BytesIO(
+        client.get(reverse("bookings:invoice_pdf", args=[invoice.number])).content))
+    assert reader.metadata.title == f"VAT invoice {invoice.number}"
+    assert reader.metadata.author == invoice.supplier_name
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    fonts = [font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert fonts and all("/FontFile2" in font["/FontDescriptor"] for font in fonts)

@@ -10,8 +10,19 @@ from reportlab.lib.units import mm
 from trainingdesk.bookings.models import Booking, Invoice
 from trainingdesk.lib.calendar import CalendarEntry, calendar_file
 from trainingdesk.lib.money import format_gbp
-from trainingdesk.lib.pdf import CONTENT_WIDTH, para, render, spacer, table
+from trainingdesk.lib.pdf import (
+    CONTENT_WIDTH,
+    NAME_LINES,
+    NOTE_LINES,
+    address_block,
+    para,
+    render,
+    spacer,
+    table,
+)
 from trainingdesk.lib.zones import format_clock, format_short_day
+
+DESCRIPTION_LINES = 6
 
 
 def _money(amount: Decimal) -> str:
@@ -19,7 +30,9 @@ def _money(amount: Decimal) -> str:
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    """One or two A4 pages with every field HMRC requires of a full VAT invoice."""
+    """One or two A4 pages with every field HMRC requires of a full VAT invoice. Names, addresses
+    and notes print in any script and are bounded (`lib.pdf`): a 400-line address prints its
+    first lines and an ellipsis, and the PDF is still made."""
     lines = list(invoice.lines.all())
     heading = "Credit note" if invoice.is_credit_note else "VAT invoice"
     facts = [
@@ -37,20 +50,21 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     story = [
         para(heading, "title"),
         table(
-            [[para(f"From\n{invoice.supplier_name}\n{invoice.supplier_address}\n"
-                   f"VAT registration number: {invoice.supplier_vat_number}", bold_first_line=True),
-              para(f"To\n{invoice.customer_name}\n{invoice.customer_address}\n"
-                   f"{invoice.customer_email}", bold_first_line=True)]],
+            [[address_block("From", invoice.supplier_name, invoice.supplier_address,
+                            f"VAT registration number: {invoice.supplier_vat_number}"),
+              address_block("To", invoice.customer_name, invoice.customer_address,
+                            invoice.customer_email)]],
             [width / 2, width / 2], header=False,
         ),
         spacer(),
-        table([[para(k, "body"), para(v, "body")] for k, v in facts], [45 * mm, width - 45 * mm],
+        table([[para(k, "body"), para(v, "body", max_lines=NAME_LINES)] for k, v in facts],
+              [45 * mm, width - 45 * mm],
               header=False),
         spacer(),
         table(
             [["Description", "Qty", "Unit price", "VAT rate", "Net", "VAT"]]
-            + [[para(line.description), str(line.quantity), _money(line.unit_net),
-                f"{line.vat_rate.normalize():f}%", _money(line.net), _money(line.vat)]
+            + [[para(line.description, max_lines=DESCRIPTION_LINES), str(line.quantity),
+                _money(line.unit_net), f"{line.vat_rate.normalize():f}%", _money(line.net), _money(line.vat)]
                for line in lines],
             [width * 0.42, width * 0.06, width * 0.13, width * 0.13, width * 0.13, width * 0.13],
             numeric_from=1,
@@ -70,9 +84,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
              "the totals are the sums of the lines.", "small"),
     ]
     if invoice.participant_name:
-        story.append(para(f"Participant: {invoice.participant_name}", "small"))
+        story.append(para(f"Participant: {invoice.participant_name}", "small", max_lines=NAME_LINES))
     if invoice.note:
-        story.append(para(invoice.note, "small"))
+        story.append(para(invoice.note, "small", max_lines=NOTE_LINES))
     story.append(para(f"{heading} {invoice.number} total {format_gbp(invoice.total_gross)}", "small"))
     return render(story, title=f"{heading} {invoice.number}", author=invoice.supplier_name)
 
