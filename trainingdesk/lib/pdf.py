@@ -587,8 +587,10 @@ class TextBlock(Flowable):
     pages between lines."""
 
     def __init__(self, text: str, style: ParagraphStyle, *, bold_first_line: bool = False,
-                 max_lines: int | None = None, _lines: list[tuple[str, bool]] | None = None) -> None:
+                 max_lines: int | None = None, spaced: bool = True,
+                 _lines: list[tuple[str, bool]] | None = None) -> None:
         super().__init__()
+        self.spaced = spaced  # the style's space before and after, or none (lines of one block)
         self.text = text
         self.style = style
         self.bold_first_line = bold_first_line
@@ -626,14 +628,14 @@ class TextBlock(Flowable):
         fits = int(availHeight // self.style.leading)
         if fits <= 0 or fits >= len(lines):
             return [] if fits <= 0 else [self]
-        return [TextBlock(self.text, self.style, _lines=lines[:fits]),
-                TextBlock(self.text, self.style, _lines=lines[fits:])]
+        return [TextBlock(self.text, self.style, spaced=self.spaced, _lines=lines[:fits]),
+                TextBlock(self.text, self.style, spaced=False, _lines=lines[fits:])]
 
     def getSpaceBefore(self) -> float:  # noqa: N802 - ReportLab's name
-        return float(self.style.spaceBefore)
+        return float(self.style.spaceBefore) if self.spaced else 0.0
 
     def getSpaceAfter(self) -> float:  # noqa: N802 - ReportLab's name
-        return float(self.style.spaceAfter)
+        return float(self.style.spaceAfter) if self.spaced else 0.0
 
     def draw(self) -> None:
         canvas = self.canv
@@ -649,10 +651,11 @@ class TextBlock(Flowable):
 
 
 def para(text: str, style: str = "body", *, bold_first_line: bool = False,
-         max_lines: int | None = None) -> TextBlock:
+         max_lines: int | None = None, spaced: bool = True) -> TextBlock:
     """A block of plain text in any script, line breaks kept (the first line in bold, if asked),
-    at most `max_lines` lines."""
-    return TextBlock(text, STYLES[style], bold_first_line=bold_first_line, max_lines=max_lines)
+    at most `max_lines` lines; `spaced=False` drops the style's space before and after."""
+    return TextBlock(text, STYLES[style], bold_first_line=bold_first_line, max_lines=max_lines,
+                     spaced=spaced)
 
 
 # Bounds for a person's words on a document: a name wraps onto at most NAME_LINES lines, an
@@ -665,8 +668,10 @@ NOTE_LINES = 20
 def address_block(heading: str, name: str, address: str, *more: str) -> list[Flowable]:
     """A party to a document, for a table cell: the heading in bold, then the name, the address
     and any further lines (an email, a VAT number), each bounded."""
-    return [para(heading, bold_first_line=True, max_lines=1), para(name, max_lines=NAME_LINES),
-            para(address, max_lines=ADDRESS_LINES), *(para(line, max_lines=2) for line in more if line)]
+    return [para(heading, bold_first_line=True, max_lines=1),
+            para(name, max_lines=NAME_LINES, spaced=False),
+            para(address, max_lines=ADDRESS_LINES, spaced=False),
+            *(para(line, max_lines=2, spaced=False) for line in more if line)]
 
 
 def table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header: bool = True,
