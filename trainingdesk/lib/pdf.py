@@ -463,8 +463,10 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, *, size: float, bol
 
 
 def _longest_fitting(text: str, *, size: float, bold: bool, width: float, suffix: str = "") -> int:
-    """How many leading characters of `text` (plus `suffix`) fit in `width`; at least one."""
-    low, high = 1, len(text)
+    """How many leading characters of `text` (plus `suffix`) fit in `width`; at least one.
+    No more are tried than six a font size's width (no letter is narrower than a sixth of an
+    em): a line is never measured at thousands of characters."""
+    low, high = 1, min(len(text), int(width / size * 6) + 8)
     while low < high:
         middle = (low + high + 1) // 2
         if _layout(text[:middle].rstrip() + suffix, bold).width * size <= width:
@@ -496,8 +498,10 @@ def _wrap_paragraph(text: str, *, size: float, bold: bool, width: float, limit: 
             if len(lines) > limit:
                 return lines
         line = word
-        while len(line) > 1 and _layout(line, bold).width * size > width:
+        while len(line) > 1:
             keep = _longest_fitting(line, size=size, bold=bold, width=width)
+            if keep >= len(line):
+                break
             lines.append(line[:keep])
             if len(lines) > limit:
                 return lines
