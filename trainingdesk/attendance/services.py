@@ -452,7 +452,11 @@ def reissue_confirmation(*, confirmation: AttendanceConfirmation, actor: User,
                 f"{booking.participant.full_name} has attended {attended} of the "
                 f"{booking.run.level.days_required} days the level requires: a new confirmation "
                 f"needs every day.")
-        new = _new_confirmation(booking, days, now=now, replaces=old)
+        try:
+            with transaction.atomic():
+                new = _new_confirmation(booking, days, now=now, replaces=old)
+        except IntegrityError:  # where rows cannot be locked (SQLite), the constraints decide
+            raise ValidationError("A new confirmation was issued meanwhile.") from None
         log_action(actor, "attendance.confirmation.reissued", new, after=snapshot(new),
                    reason=f"In place of {old.code}")
         _email_issued(new)
