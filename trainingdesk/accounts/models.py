@@ -97,6 +97,11 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default=UK, validators=[validate_zone],
         help_text=_("Times of training days are shown in UK time and in this zone."),
     )
+    zoom_report_zone = models.CharField(
+        _("zone of Zoom reports"), max_length=64, blank=True, validators=[validate_zone],
+        help_text=_("For the coordinator: the zone of the Zoom account whose participant reports "
+                    "they import, remembered from the last import. Empty: their own time zone."),
+    )
     is_member = models.BooleanField(
         _("member"), default=False,
         help_text=_("Set by the coordinator: may choose price options for members."),

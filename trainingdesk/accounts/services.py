@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, User
+from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, User, validate_zone
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.notifications.services import send_email
 
@@ -227,3 +227,17 @@ def record_password_set(*, user: User, how: str) -> None:
 
     log_action(user, f"accounts.password.{how}", user)
     reset_lockouts(username=user.email)
+
+
+def remember_zoom_report_zone(*, user: User, zone: str) -> None:
+    """Remember the zone of the Zoom account whose reports the coordinator imports, for the
+    next import's form. Audited when it changes."""
+    if user.zoom_report_zone == zone:
+        return
+    with transaction.atomic():
+        before = {"zoom_report_zone": user.zoom_report_zone}
+        user.zoom_report_zone = zone
+        validate_zone(zone)
+        user.save(update_fields=["zoom_report_zone"])
+        log_action(user, "accounts.user.zoom_report_zone_changed", user, before=before,
+                   after={"zoom_report_zone": zone})
