@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import CourseRunFactory, PriceOptionFactory, UserFactory
+from tests.html import text_of
 from trainingdesk.accounts.models import Organisation
 from trainingdesk.bookings.models import Booking, BookingStatus, DiscountCode, Invoice
 from trainingdesk.bookings.services import book
@@ -55,14 +56,14 @@ def council(db: None) -> Organisation:
 
 # --- the form --------------------------------------------------------------------------------
 
-def test_the_form_shows_each_option_with_net_plus_vat_equals_gross_and_its_supervision(
+def test_the_form_shows_each_option_with_the_price_to_pay_then_net_and_vat_and_its_supervision(
     client, participant, run, with_supervision, without_supervision
 ):
     client.force_login(participant)
     page = client.get(url(run)).content.decode()
     assert "With group supervision" in page
-    assert "£660 + VAT £132 = £792" in page
-    assert "£500 + VAT £100 = £600" in page
+    assert "£792 (£660 + £132 VAT)" in text_of(page)
+    assert "£600 (£500 + £100 VAT)" in text_of(page)
     assert "Includes 12 hours of group supervision" in page
     assert "<legend>Choose an option</legend>" in page
     assert "<legend>Who is paying?</legend>" in page

@@ -1,18 +1,26 @@
-"""The participant's booking forms. They parse what was typed; `services.book` decides whether
-it is acceptable, and its field-keyed refusals are put back beside the fields here."""
+"""The participant's booking forms. They parse what was typed and say, in one pass, everything
+that is missing or malformed, each message naming its field; `services.book` still decides
+under its locks (a code's last use, a seat), and its field-keyed refusals are put back beside
+the fields here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import Organisation, User
-from trainingdesk.bookings.models import Payer
+from trainingdesk.bookings import pricing
+from trainingdesk.bookings.models import DiscountCode, Payer
 from trainingdesk.bookings.services import PayerDetails
+from trainingdesk.bookings.services import _as_rule as discount_rule
+from trainingdesk.bookings.services import _looks_like_postcode as looks_like_postcode
 from trainingdesk.lib.text import refuse_bidi_controls
 
 # Where a field-keyed refusal from the service belongs on this form, by who pays. The form
@@ -23,6 +31,41 @@ _EMPLOYER_FIELDS = {
     "billing_address": "organisation_address",
     "billing_postcode": "organisation_postcode",
     "invoice_email": "organisation_email",
+}
+
+@dataclass(frozen=True)
+class _PayerBlock:
+    """The part of the form one kind of payer fills in, and the messages that name its fields."""
+
+    required: dict[str, str]  # field: the message when it is left empty
+    email: str
+    malformed_email: str
+    postcode: str
+
+
+_BLOCKS = {
+    Payer.SELF: _PayerBlock(
+        required={
+            "billing_name": _("Enter the name to put on the invoice."),
+            "billing_address": _("Enter your billing address."),
+            "invoice_email": _("Enter the email address to send the invoice to."),
+        },
+        email="invoice_email",
+        malformed_email=_("Enter an email address for the invoice, like name@example.org."),
+        postcode="billing_postcode",
+    ),
+    Payer.EMPLOYER: _PayerBlock(
+        required={
+            "organisation_name": _("Enter your employer's name, or choose your employer from "
+                                   "the list."),
+            "organisation_address": _("Enter your employer's billing address."),
+            "organisation_email": _("Enter the email address for your employer's invoice."),
+        },
+        email="organisation_email",
+        malformed_email=_("Enter an email address for your employer's invoice, like "
+                          "name@example.org."),
+        postcode="organisation_postcode",
+    ),
 }
 
 
@@ -90,8 +133,11 @@ class BookingForm(forms.Form):
     # One per form as it was shown: a second submission of the same form finds the first booking.
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, option_ids: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, option_ids: list[int], level_id: int | None = None,
+                 today: dt.date | None = None, **kwargs: Any) -> None:
+        """`level_id` and `today`: to say at once whether a discount code can be used here."""
         super().__init__(*args, **kwargs)
+        self.level_id, self.today = level_id, today
         option = self.fields["option"]
         assert isinstance(option, forms.ChoiceField)
         option.choices = [(pk, str(pk)) for pk in option_ids]
@@ -110,6 +156,52 @@ class BookingForm(forms.Form):
             "billing_name": user.full_name,
             "invoice_email": user.email,
         }
+
+    def clean(self) -> dict[str, Any]:
+        """Every check that needs more than one field, in the same pass as the fields' own, so
+        that a participant sees every problem at once rather than one round after another."""
+        data = super().clean()
+        payer = data.get("payer")
+        organisation = data.get("organisation") if payer == Payer.EMPLOYER else None
+        if organisation is not None:
+            # Its details come from its record; only its purchase order may be missing.
+            if organisation.requires_purchase_order and not data.get("purchase_order", "").strip():
+                self._refuse("purchase_order", _("%(name)s requires a purchase-order number.")
+                             % {"name": organisation.name})
+        elif payer in _BLOCKS and "organisation" not in self.errors:
+            self._check_block(_BLOCKS[payer], data)
+        self._check_discount(data.get("discount_code", ""))
+        return data
+
+    def _check_block(self, block: _PayerBlock, data: dict[str, Any]) -> None:
+        for name, message in block.required.items():
+            if not data.get(name, "").strip():
+                self._refuse(name, message)
+        email = data.get(block.email, "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                self._refuse(block.email, block.malformed_email)
+        postcode = data.get(block.postcode, "").strip().upper()
+        if postcode and not looks_like_postcode(postcode):
+            self._refuse(block.postcode, _("Enter a real postcode, like SW1A 1AA."))
+
+    def _refuse(self, name: str, message: str) -> None:
+        if name not in self.errors:  # one message a field: its own check has spoken already
+            self.add_error(name, message)
+
+    def _check_discount(self, code: str) -> None:
+        """Whether the code can be used, as the service will judge it; the service takes the
+        use under the code's lock, so a last use taken meanwhile is still refused there."""
+        code = code.strip()
+        if not code or self.level_id is None or self.today is None:
+            return
+        discount = DiscountCode.objects.filter(code__iexact=code).first()
+        refusal = pricing.discount_refusal(discount_rule(discount) if discount else None,
+                                           today=self.today, level_id=self.level_id)
+        if refusal:
+            self._refuse("discount_code", refusal)
 
     def payer_details(self) -> PayerDetails:
         data = self.cleaned_data

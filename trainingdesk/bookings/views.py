@@ -133,7 +133,8 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
                  .order_by("-days_notice"))
 
     if request.method == "POST":
-        form = BookingForm(request.POST, option_ids=option_ids)
+        form = BookingForm(request.POST, option_ids=option_ids, level_id=run.level_id,
+                           today=timezone.localdate(now))
         if form.is_valid():
             try:
                 booking = services.book(
