@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "trainingdesk.notifications",
     "trainingdesk.accounts",
     "trainingdesk.catalogue",
+    "trainingdesk.invoicing",
     "trainingdesk.bookings",
     "trainingdesk.attendance",
     "trainingdesk.certificates",

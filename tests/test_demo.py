@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.core.management import call_command
 
 from trainingdesk.attendance.models import AttendanceConfirmation
-from trainingdesk.bookings.models import Booking, Invoice
+from trainingdesk.bookings.models import Booking
 from trainingdesk.catalogue.models import CourseRun, RunStatus
+from trainingdesk.invoicing.models import Invoice
 
 
 def test_load_demo_loads_the_brochures_summer_2022_run_exactly(db, capsys):
@@ -33,7 +34,7 @@ def test_the_demo_has_a_booked_participant_and_one_with_a_confirmation(db):
     call_command("load_demo")
     summer = CourseRun.objects.get(title="Summer 2022")
     assert Booking.objects.filter(run=summer).count() == 2
-    invoice = Invoice.objects.get(booking__participant__email="participant@example.org")
+    invoice = Invoice.objects.get(bookings__participant__email="participant@example.org")
     assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (
         Decimal("660.00"), Decimal("132.00"), Decimal("792.00"))
     assert AttendanceConfirmation.objects.get().holder_name == "Sam Okafor"

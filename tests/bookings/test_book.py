@@ -12,14 +12,7 @@ from django.core.exceptions import ValidationError
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import LevelFactory, PriceOptionFactory, UserFactory
 from trainingdesk.accounts.models import Organisation
-from trainingdesk.bookings.models import (
-    Booking,
-    BookingStatus,
-    DiscountCode,
-    Invoice,
-    NumberSeries,
-    Payer,
-)
+from trainingdesk.bookings.models import Booking, BookingStatus, DiscountCode, Payer
 from trainingdesk.bookings.services import PayerDetails, book
 from trainingdesk.catalogue.models import (
     Audience,
@@ -30,6 +23,7 @@ from trainingdesk.catalogue.models import (
     VatCategory,
     VatRate,
 )
+from trainingdesk.invoicing.models import Invoice, NumberSeries
 from trainingdesk.notifications.models import Email
 
 
@@ -42,7 +36,7 @@ def test_booking_a_run_confirms_a_seat_and_issues_the_brochure_invoice(
     assert booking.status == BookingStatus.CONFIRMED
     assert (booking.net, booking.vat, booking.gross) == (Decimal("660.00"), Decimal("132.00"),
                                                          Decimal("792.00"))
-    invoice = Invoice.objects.get(booking=booking)
+    invoice = Invoice.objects.get(bookings=booking)
     assert invoice.number == "INV-000001"
     assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (
         Decimal("660.00"), Decimal("132.00"), Decimal("792.00"))

@@ -17,9 +17,10 @@ from tests.bookings.conftest import NOW, self_paying
 from tests.factories import CourseRunFactory, PriceOptionFactory, UserFactory
 from tests.html import text_of
 from trainingdesk.accounts.models import Organisation
-from trainingdesk.bookings.models import Booking, BookingStatus, DiscountCode, Invoice
+from trainingdesk.bookings.models import Booking, BookingStatus, DiscountCode
 from trainingdesk.bookings.services import book
 from trainingdesk.catalogue.models import Audience, RunStatus
+from trainingdesk.invoicing.models import Invoice
 
 
 @pytest.fixture(autouse=True)
@@ -169,8 +170,8 @@ def test_the_demo_run_with_supervision_is_invoiced_at_660_plus_132_vat_making_79
         response = client.post(url(run), form_data(option, billing_name="Alex Participant"))
         booking = Booking.objects.get(participant=alex)
         assert response.status_code == 302
-        invoice = Invoice.objects.get(booking=booking)
-        pdf = client.get(invoice.get_absolute_url())
+        invoice = Invoice.objects.get(bookings=booking)
+        pdf = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "£660.00" in text
     assert "£132.00" in text

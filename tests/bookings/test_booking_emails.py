@@ -15,7 +15,7 @@ from tests.emails import send_waiting_emails
 from tests.factories import CourseRunFactory, PriceOptionFactory, UserFactory, VatRateFactory
 from trainingdesk.accounts.models import User
 from trainingdesk.bookings.documents import booking_calendar
-from trainingdesk.bookings.models import Booking, NumberSeries, Payer
+from trainingdesk.bookings.models import Booking, Payer
 from trainingdesk.bookings.services import (
     PayerDetails,
     book,
@@ -23,6 +23,7 @@ from trainingdesk.bookings.services import (
     transfer_booking,
 )
 from trainingdesk.catalogue.models import CourseRun, PriceOption
+from trainingdesk.invoicing.models import NumberSeries
 from trainingdesk.notifications.models import Email, EmailStatus
 
 LINK = "https://zoom.us/j/123?pwd=secret"

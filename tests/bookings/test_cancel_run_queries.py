@@ -19,7 +19,7 @@ def _reads_to_cancel(run, option, coordinator, people: int) -> tuple[int, int]:
         cancel_run(run=run, actor=coordinator, reason="Trainer unwell", now=NOW)
     reads = [q["sql"] for q in captured.captured_queries
              if q["sql"].lstrip().upper().startswith("SELECT")]
-    numbers = sum(1 for sql in reads if '"bookings_numberseries"' in sql)
+    numbers = sum(1 for sql in reads if '"invoicing_numberseries"' in sql)
     return len(reads) - numbers, numbers
 
 

@@ -12,15 +12,10 @@ from django.core.exceptions import ValidationError
 
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import UserFactory
-from trainingdesk.bookings.models import (
-    Booking,
-    BookingStatus,
-    CancellationTerm,
-    DocumentKind,
-    Invoice,
-)
+from trainingdesk.bookings.models import Booking, BookingStatus, CancellationTerm
 from trainingdesk.bookings.services import book, cancel_booking, cancel_run
 from trainingdesk.catalogue.models import RunStatus
+from trainingdesk.invoicing.models import DocumentKind, Invoice
 
 FIRST_DAY = dt.datetime(2027, 6, 1, 8, 30, tzinfo=dt.UTC)  # 9:30am in London
 

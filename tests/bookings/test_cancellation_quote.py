@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from tests.bookings.conftest import self_paying
 from tests.factories import PriceOptionFactory
-from trainingdesk.bookings.models import CancellationTerm, DocumentKind
+from trainingdesk.bookings.models import CancellationTerm
 from trainingdesk.bookings.services import book, cancel_booking, cancellation_quote
+from trainingdesk.invoicing.models import DocumentKind
 
 BOOKED = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)
 TWENTY_DAYS_BEFORE = dt.datetime(2027, 5, 12, 10, 0, tzinfo=dt.UTC)  # first day: 1 June 2027

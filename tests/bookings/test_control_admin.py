@@ -11,7 +11,8 @@ from tests.bookings.conftest import NOW, self_paying
 from tests.factories import UserFactory
 from trainingdesk.audit.models import AuditEntry
 from trainingdesk.bookings import services
-from trainingdesk.bookings.models import DiscountCode, Invoice, Payment
+from trainingdesk.bookings.models import DiscountCode
+from trainingdesk.invoicing.models import Invoice, Payment
 
 
 @pytest.fixture(autouse=True)
@@ -35,29 +36,30 @@ def superuser(db):
 def test_an_issued_invoice_cannot_be_changed_or_deleted_even_by_a_superuser(client, superuser,
                                                                              invoice):
     client.force_login(superuser)
-    change = reverse("admin:bookings_invoice_change", args=[invoice.pk])
+    change = reverse("admin:invoicing_invoice_change", args=[invoice.pk])
     page = client.get(change)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert client.post(change, {"customer_name": "Someone else"}).status_code == 403
-    assert client.post(reverse("admin:bookings_invoice_delete", args=[invoice.pk]),
+    assert client.post(reverse("admin:invoicing_invoice_delete", args=[invoice.pk]),
                        {"post": "yes"}).status_code == 403
-    assert client.get(reverse("admin:bookings_invoice_add")).status_code == 403
+    assert client.get(reverse("admin:invoicing_invoice_add")).status_code == 403
     invoice.refresh_from_db()
     assert invoice.customer_name == "Pat Participant"
 
 
 def test_the_coordinator_can_look_at_bookings_payments_and_emails(client, coordinator, invoice):
-    services.record_payment(booking=invoice.booking, amount=invoice.total_gross,
+    services.record_payment(booking=invoice.bookings.get(), amount=invoice.total_gross,
                             received_on=NOW.date(), method="card", reference="", actor=coordinator)
     client.force_login(coordinator)
-    for name in ("booking", "invoice", "payment", "discountcode", "cancellationterm"):
-        assert client.get(reverse(f"admin:bookings_{name}_changelist")).status_code == 200, name
+    for name in ("bookings_booking", "invoicing_invoice", "invoicing_payment",
+                 "bookings_discountcode", "bookings_cancellationterm", "invoicing_paymentdetails"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     emails = client.get(reverse("admin:notifications_email_changelist"))
     assert emails.status_code == 200
     assert "1 email" in emails.content.decode()
     payment = Payment.objects.get()
-    assert client.get(reverse("admin:bookings_payment_add")).status_code == 403
-    assert client.post(reverse("admin:bookings_payment_change", args=[payment.pk]),
+    assert client.get(reverse("admin:invoicing_payment_add")).status_code == 403
+    assert client.post(reverse("admin:invoicing_payment_change", args=[payment.pk]),
                        {"amount": "1"}).status_code == 403
 
 

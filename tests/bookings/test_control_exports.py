@@ -88,18 +88,20 @@ def test_a_bad_date_is_refused_with_a_clear_message(client, coordinator, params,
 def test_the_payment_export_lists_each_payment_and_refund(client, coordinator, run,
                                                          without_supervision):
     booking = _book(run, without_supervision)
-    for value, method, reference in (("250", "bank_transfer", "=cmd|' /C calc'!A0"),
-                                     ("-50", "refund", "Refund to card")):
+    for value, kind, reference in (("250", "payment", "=cmd|' /C calc'!A0"),
+                                   ("50", "refund", "Refund to card")):
         services.record_payment(booking=booking, amount=Decimal(value), received_on=dt.date(2027, 2, 28),
-                                method=method, reference=reference, actor=coordinator)
+                                method="bank_transfer", kind=kind, reference=reference,
+                                actor=coordinator)
     client.force_login(coordinator)
     paid, refunded = _rows(client.get(PAYMENTS))
     assert paid == {
-        "date": "2027-02-28", "booking_reference": booking.reference,
-        "invoice_number": "INV-000001", "amount": "250.00", "method": "Bank transfer",
-        "reference": "'=cmd|' /C calc'!A0", "recorded_by": "Cora Coordinator",
+        "date": "2027-02-28", "kind": "payment", "booking_reference": booking.reference,
+        "invoice_number": "INV-000001", "customer": "Pat Participant", "amount": "250.00",
+        "method": "Bank transfer", "reference": "'=cmd|' /C calc'!A0",
+        "recorded_by": "Cora Coordinator",
     }
-    assert (refunded["amount"], refunded["method"]) == ("-50.00", "Refund paid out")
+    assert (refunded["kind"], refunded["amount"]) == ("refund", "-50.00")
 
 
 def test_the_exports_query_count_does_not_grow_with_the_rows(

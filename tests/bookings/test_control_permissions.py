@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from tests.bookings.conftest import NOW, self_paying
 from trainingdesk.bookings import services
-from trainingdesk.bookings.models import Booking, BookingStatus, Invoice
+from trainingdesk.bookings.models import Booking, BookingStatus
+from trainingdesk.invoicing.models import Invoice
 
 
 @pytest.fixture(autouse=True)

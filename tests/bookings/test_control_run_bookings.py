@@ -19,8 +19,9 @@ from tests.factories import CourseRunFactory, LevelFactory, PriceOptionFactory, 
 from trainingdesk.accounts.models import Organisation
 from trainingdesk.audit.models import AuditEntry
 from trainingdesk.bookings import services
-from trainingdesk.bookings.models import Booking, BookingStatus, DocumentKind, Invoice, Payer, Payment
+from trainingdesk.bookings.models import Booking, BookingStatus, Payer
 from trainingdesk.catalogue.models import RunStatus
+from trainingdesk.invoicing.models import DocumentKind, Invoice, Payment
 
 TODAY = NOW.date()
 
@@ -113,6 +114,8 @@ def test_it_filters_by_status_payer_and_balance(client, coordinator, run, withou
 def test_its_query_count_does_not_grow_with_the_bookings(
     client, coordinator, run, without_supervision, django_assert_num_queries
 ):
+    run.capacity = 10
+    run.save()
     _pay(_book(run, without_supervision), coordinator, "50.00")
     client.force_login(coordinator)
     client.get(_url(run))
@@ -218,9 +221,10 @@ def test_recording_part_payments_reduces_the_balance(client, coordinator, run, w
     url = reverse("control:record_payment", args=[booking.reference])
     for amount in ("200.00", "150.50"):
         response = client.post(url, {"received_on": "2027-02-27", "amount": amount,
-                                     "method": "bank_transfer", "reference": "LEEDS 123"})
+                                     "method": "bank_transfer", "reference": "LEEDS 123",
+                                     "kind": "payment", "invoice": "INV-000001"})
         assert response.status_code == 302
-    payments = list(Payment.objects.filter(booking=booking))
+    payments = list(Payment.objects.filter(invoice__bookings=booking))
     assert [p.amount for p in payments] == [Decimal("200.00"), Decimal("150.50")]
     assert payments[0].invoice and payments[0].invoice.number == "INV-000001"
     assert payments[0].recorded_by == coordinator
@@ -228,8 +232,9 @@ def test_recording_part_payments_reduces_the_balance(client, coordinator, run, w
 
 
 @pytest.mark.parametrize(("amount", "method", "message"), [
-    ("0", "bank_transfer", "Enter an amount that is not zero."),
-    ("-50", "card", "Enter money received as a positive amount, or choose Refund."),
+    ("0", "bank_transfer", "Enter an amount greater than zero, like 250.00."),
+    ("-50", "card", "Enter an amount greater than zero, like 250.00."),
+    ("600.01", "card", "That is more than the £600.00 still owed on invoice INV-000001."),
     ("abc", "card", "Enter an amount in pounds, like 396.00."),
 ])
 def test_a_bad_amount_shows_a_message_at_the_field_and_records_nothing(
@@ -238,7 +243,8 @@ def test_a_bad_amount_shows_a_message_at_the_field_and_records_nothing(
     booking = _book(run, without_supervision)
     client.force_login(coordinator)
     response = client.post(reverse("control:record_payment", args=[booking.reference]),
-                           {"received_on": "2027-02-27", "amount": amount, "method": method})
+                           {"received_on": "2027-02-27", "amount": amount, "method": method,
+                            "kind": "payment", "invoice": "INV-000001"})
     assert response.status_code == 200
     assert response.context["form"].errors == {"amount": [message]}
     assert 'href="#id_amount"' in response.content.decode()
@@ -250,9 +256,10 @@ def test_a_payment_dated_in_the_future_is_refused_at_the_date(client, coordinato
     booking = _book(run, without_supervision)
     client.force_login(coordinator)
     response = client.post(reverse("control:record_payment", args=[booking.reference]),
-                           {"received_on": "2027-04-01", "amount": "10", "method": "card"})
+                           {"received_on": "2027-04-01", "amount": "10", "method": "card",
+                            "kind": "payment", "invoice": "INV-000001"})
     assert response.context["form"].errors == {
-        "received_on": ["The date received cannot be in the future."]}
+        "received_on": ["The date cannot be in the future."]}
     assert not Payment.objects.exists()
 
 
@@ -272,7 +279,8 @@ def test_transferring_moves_the_booking_and_keeps_its_payments(
     booking = Booking.objects.with_balance().get(pk=booking.pk)
     assert booking.run == later_run and booking.status == BookingStatus.CONFIRMED
     assert booking.option.run == later_run
-    assert [p.amount for p in booking.payments.all()] == [Decimal("600.00")]
+    assert [p.amount for p in Payment.objects.filter(invoice__bookings=booking)] == [Decimal("600.00")]
+    assert Payment.objects.get().invoice.number == "INV-000002"  # moved to the new invoice
     assert (booking.invoiced, booking.paid, booking.balance) == (
         Decimal("600.00"), Decimal("600.00"), Decimal("0.00"))
     assert sorted(booking.invoices.values_list("number", flat=True)) == [

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from tests.bookings.conftest import NOW, self_paying
-from trainingdesk.bookings.models import NumberSeries
 from trainingdesk.bookings.services import book
+from trainingdesk.invoicing.models import NumberSeries
 
 
 def test_a_missing_number_series_is_made_by_the_first_invoice(participant, run, without_supervision):

@@ -12,15 +12,10 @@ from django.core.exceptions import ValidationError
 
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import CourseRunFactory, LevelFactory, PriceOptionFactory, UserFactory
-from trainingdesk.bookings.models import (
-    Booking,
-    BookingStatus,
-    DiscountCode,
-    DocumentKind,
-    PaymentMethod,
-)
+from trainingdesk.bookings.models import Booking, BookingStatus, DiscountCode
 from trainingdesk.bookings.services import book, record_payment, transfer_booking
 from trainingdesk.catalogue.models import CourseRun, RunStatus
+from trainingdesk.invoicing.models import DocumentKind, PaymentMethod
 
 AUTUMN_DAYS = [dt.date(2027, 10, 4), dt.date(2027, 10, 5), dt.date(2027, 10, 6),
                dt.date(2028, 1, 10)]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from tests.bookings.conftest import NOW, self_paying
 from trainingdesk.accounts.models import User
-from trainingdesk.bookings.models import Booking, BookingStatus, Invoice
+from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.bookings.services import (
     accept_offer,
     book,
@@ -19,6 +19,7 @@ from trainingdesk.bookings.services import (
     expire_offers,
 )
 from trainingdesk.catalogue.models import Provider
+from trainingdesk.invoicing.models import Invoice
 
 LATER = NOW + dt.timedelta(days=1)
 

@@ -11,8 +11,8 @@ from trainingdesk.accounts.models import Role, User
 
 # The coordinator runs the back office: everything in these apps.
 # ("axes": the sign-in lock-outs, so that the coordinator can lift one.)
-COORDINATOR_APPS = ("catalogue", "accounts", "bookings", "attendance", "certificates", "notifications",
-                    "axes", "admissions", "supervision", "coursework")
+COORDINATOR_APPS = ("catalogue", "accounts", "invoicing", "bookings", "attendance", "certificates",
+                    "notifications", "axes", "admissions", "supervision", "coursework")
 # ... and may read, never edit, the audit log.
 COORDINATOR_READ_ONLY = (("audit", "view_auditentry"),)
 

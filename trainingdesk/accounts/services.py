@@ -14,7 +14,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from trainingdesk.accounts.models import ProfessionalBody, ProfessionalRegistration, User, validate_zone
+from trainingdesk.accounts.models import (
+    Organisation,
+    ProfessionalBody,
+    ProfessionalRegistration,
+    User,
+    validate_zone,
+)
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.notifications.services import send_email
 
@@ -241,3 +247,19 @@ def remember_zoom_report_zone(*, user: User, zone: str) -> None:
         user.save(update_fields=["zoom_report_zone"])
         log_action(user, "accounts.user.zoom_report_zone_changed", user, before=before,
                    after={"zoom_report_zone": zone})
+
+
+def employer_named(*, name: str, billing_address: str, postcode: str, invoice_email: str,
+                   actor: User | None) -> Organisation:
+    """The organisation a booker's employer is: the one of that name (letter case and spacing
+    aside), or a new one with the billing details given, so that it appears in the list of
+    employers from then on and the exports can name it."""
+    name = " ".join(name.split())
+    found = Organisation.objects.filter(name__iexact=name).order_by("pk").first()
+    if found is not None:
+        return found
+    organisation = Organisation.objects.create(
+        name=name, billing_address=billing_address, postcode=postcode, invoice_email=invoice_email)
+    log_action(actor, "accounts.organisation.created", organisation, after=snapshot(organisation),
+               reason="Named as an employer paying for a booking")
+    return organisation

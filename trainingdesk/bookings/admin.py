@@ -1,9 +1,8 @@
 """Bookings in the back office.
 
-Bookings, payments and invoices change through `bookings.services` (the control area at
-/control/ calls them); here they can be looked at. Issued invoices and credit notes are
-immutable: nobody may add, change or delete one here, superusers included. What the
-coordinator edits here is configuration: discount codes and cancellation terms, audited.
+Bookings change through `bookings.services` (the control area at /control/ calls them); here
+they can be looked at, with their invoices (kept in `invoicing`). What the coordinator edits
+here is configuration: discount codes and cancellation terms, audited.
 """
 
 from __future__ import annotations
@@ -16,32 +15,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.audit.admin_mixins import AuditedAdmin, ViewOnlyMixin
-from trainingdesk.bookings.models import (
-    Booking,
-    CancellationTerm,
-    DiscountCode,
-    Invoice,
-    InvoiceLine,
-    NumberSeries,
-    Payment,
-)
+from trainingdesk.bookings.models import Booking, BookingInvoice, CancellationTerm, DiscountCode
 
 # --- bookings --------------------------------------------------------------------------------
 
-class PaymentInline(ViewOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
-    model = Payment
-    extra = 0
-    fields = ("received_on", "amount", "method", "reference", "invoice", "recorded_by")
-    readonly_fields = fields
-
-
 class BookingInvoiceInline(ViewOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
-    model = Invoice
-    fk_name = "booking"
+    """The booking's invoices and credit notes; each opens with its lines and payments."""
+
+    model = BookingInvoice
     extra = 0
-    fields = ("number", "kind", "issued_at", "total_net", "total_vat", "total_gross", "credits")
+    fields = ("invoice",)
     readonly_fields = fields
-    show_change_link = True
 
 
 @admin.register(Booking)
@@ -73,58 +57,13 @@ class BookingAdmin(AuditedAdmin):
         (_("History"), {"fields": ("created_at", "confirmed_at", "waitlisted_at",
                                    "offer_expires_at", "cancelled_at", "cancellation_reason")}),
     )
-    inlines = (BookingInvoiceInline, PaymentInline)
+    inlines = (BookingInvoiceInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # bookings are made through the booking form
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # cancelled, never deleted: invoices and payments refer to them
-
-
-# --- invoices and credit notes ---------------------------------------------------------------
-
-class InvoiceLineInline(ViewOnlyMixin, admin.TabularInline):  # type: ignore[type-arg]
-    model = InvoiceLine
-    extra = 0
-    fields = ("position", "description", "quantity", "unit_net", "vat_rate", "net", "vat", "gross")
-    readonly_fields = fields
-
-
-@admin.register(Invoice)
-class InvoiceAdmin(ViewOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("number", "kind", "issued_at", "customer_name", "purchase_order",
-                    "total_net", "total_vat", "total_gross", "credits")
-    list_select_related = ("credits",)
-    list_filter = ("kind", "tax_point")
-    search_fields = ("number", "customer_name", "customer_email", "purchase_order",
-                     "booking__reference", "participant_name")
-    date_hierarchy = "issued_at"
-    inlines = (InvoiceLineInline,)
-
-
-@admin.register(InvoiceLine)
-class InvoiceLineAdmin(ViewOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("invoice", "position", "description", "net", "vat", "gross")
-    list_select_related = ("invoice",)
-    search_fields = ("invoice__number", "description")
-
-
-@admin.register(Payment)
-class PaymentAdmin(ViewOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    """Payments are recorded on the control page, which checks and audits them."""
-
-    list_display = ("received_on", "booking", "invoice", "amount", "method", "reference",
-                    "recorded_by")
-    list_select_related = ("booking__run__level", "invoice", "recorded_by")
-    list_filter = ("method", "received_on")
-    search_fields = ("booking__reference", "invoice__number", "reference")
-    date_hierarchy = "received_on"
-
-
-@admin.register(NumberSeries)
-class NumberSeriesAdmin(ViewOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("code", "prefix", "next_number")
 
 
 # --- configuration: discount codes and cancellation terms ------------------------------------

@@ -4,6 +4,7 @@ whose field-keyed errors come back onto these fields with `add_service_errors`."
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.bookings.control_selectors import OWED, PAST, REFUND_DUE, SETTLED, UPCOMING
-from trainingdesk.bookings.models import BookingStatus, Payer, PaymentMethod
+from trainingdesk.bookings.models import BookingStatus, Payer
 from trainingdesk.catalogue.models import CourseRun, Level, PriceOption, RunStatus
+from trainingdesk.invoicing.models import Invoice, PaymentKind, PaymentMethod
+from trainingdesk.lib.money import format_gbp
 from trainingdesk.lib.zones import format_short_day
 
 
@@ -120,17 +123,46 @@ class TransferForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
+    """A payment received, or a refund paid out, against one of the booking's invoices."""
+
+    kind = forms.ChoiceField(
+        label=_("Money received or paid back?"), choices=PaymentKind.choices,
+        initial=PaymentKind.PAYMENT,
+        error_messages={"required": _("Choose whether money was received or paid back.")},
+    )
+    invoice = forms.ChoiceField(
+        label=_("Invoice"), error_messages={"required": _("Choose the invoice it is for."),
+                                            "invalid_choice": _("Choose one of this booking's invoices.")},
+    )
     received_on = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Enter the date the money was received."),
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Enter the date the money was received or paid back."),
                         "invalid": _("Enter a real date, like 2027-04-01.")},
     )
     amount = forms.DecimalField(
-        label=_("Amount (£)"), max_digits=10, decimal_places=2,
-        help_text=_("Part-payments are fine. Enter a refund paid out as a negative amount."),
+        label=_("Amount (£)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"),
+        help_text=_("Part-payments are fine. A refund is entered as the amount paid back, "
+                    "like 100.00."),
         error_messages={"required": _("Enter the amount."),
+                        "min_value": _("Enter an amount greater than zero, like 250.00."),
+                        "max_digits": _("That amount is too large."),
+                        "max_decimal_places": _("Enter an amount in pounds and pence, like 396.00."),
                         "invalid": _("Enter an amount in pounds, like 396.00.")},
     )
     method = forms.ChoiceField(label=_("How was it paid?"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
                                 help_text=_("The bank's or the payer's reference."))
+
+    def __init__(self, *args: Any, invoices: list[Invoice], **kwargs: Any) -> None:
+        """`invoices`: the booking's documents, annotated `with_balance()`."""
+        super().__init__(*args, **kwargs)
+        payable = [i for i in invoices if not i.is_credit_note]
+        self.fields["invoice"].choices = [
+            (i.number, _("%(number)s: %(owed)s owed, %(paid)s paid") % {
+                "number": i.number, "owed": format_gbp(i.balance, pence=True),  # type: ignore[attr-defined]
+                "paid": format_gbp(i.paid, pence=True)})  # type: ignore[attr-defined]
+            for i in payable
+        ]
+        owing = [i for i in payable if i.balance > 0]  # type: ignore[attr-defined]
+        if owing or payable:
+            self.fields["invoice"].initial = (owing or payable)[-1].number

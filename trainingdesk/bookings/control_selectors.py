@@ -27,15 +27,9 @@ from django.db.models import (
     When,
 )
 
-from trainingdesk.bookings.models import (
-    ACTIVE,
-    SEAT_HOLDING,
-    Booking,
-    BookingStatus,
-    Invoice,
-    Payment,
-)
+from trainingdesk.bookings.models import ACTIVE, SEAT_HOLDING, Booking, BookingStatus
 from trainingdesk.catalogue.models import CourseRun, RunStatus
+from trainingdesk.invoicing.models import Invoice, Payment
 
 UPCOMING = "upcoming"
 PAST = "past"
@@ -140,7 +134,7 @@ _STATUS_ORDER = Case(
 def _documents() -> Prefetch[str, QuerySet[Invoice], str]:
     return Prefetch(
         "invoices",
-        queryset=Invoice.objects.only("id", "number", "kind", "booking_id", "issued_at")
+        queryset=Invoice.objects.only("id", "number", "kind", "issued_at")
         .order_by("issued_at", "id"),
     )
 
@@ -178,12 +172,15 @@ def run_bookings(
 
 
 def booking_for_control(reference: str) -> Booking | None:
-    """A booking as its action pages show it: with run, participant, balance and payments."""
+    """A booking as its action pages show it: with run, participant, balance, and each
+    invoice's own balance and payments."""
     return (
         Booking.objects.filter(reference=reference).with_balance()
         .select_related("run__level__programme", "participant", "organisation")
-        .prefetch_related(_documents(),
-                          Prefetch("payments", queryset=Payment.objects.order_by("received_on", "id")))
+        .prefetch_related(Prefetch(
+            "invoices", queryset=Invoice.objects.with_balance().order_by("issued_at", "id")
+            .prefetch_related(Prefetch("payments",
+                                       queryset=Payment.objects.order_by("received_on", "id")))))
         .first()
     )
 

@@ -176,8 +176,8 @@ def transfer_booking(request: HttpRequest, reference: str) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Booking %(reference)s has moved to %(run)s. Its invoice "
-                                        "was credited and a new one issued; its payments moved "
-                                        "with it.") % {"reference": moved.reference,
+                                        "was credited and a new one issued; what was paid "
+                                        "moved to the new invoice.") % {"reference": moved.reference,
                                                        "run": moved.run})
             return _back_to_run(moved)
     return render(request, "bookings/control/transfer_booking.html",
@@ -188,20 +188,23 @@ def transfer_booking(request: HttpRequest, reference: str) -> HttpResponse:
 @coordinator_required
 def record_payment(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _booking(reference)
-    form = PaymentForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    form = PaymentForm(request.POST or None, initial={"received_on": timezone.localdate()},
+                       invoices=list(booking.invoices.all()))  # prefetched, with balances
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             payment = services.record_payment(
-                booking=booking, amount=data["amount"], received_on=data["received_on"],
-                method=data["method"], reference=data["reference"], actor=_actor(request),
+                booking=booking, invoice_number=data["invoice"], amount=data["amount"],
+                received_on=data["received_on"], kind=data["kind"], method=data["method"],
+                reference=data["reference"], actor=_actor(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Payment of £%(amount)s recorded for booking "
-                                        "%(reference)s.") % {"amount": f"{payment.amount:,.2f}",
-                                                             "reference": booking.reference})
+            messages.success(request, _("%(payment)s recorded against invoice %(number)s for "
+                                        "booking %(reference)s.") % {
+                "payment": payment.describe(), "number": payment.invoice.number,
+                "reference": booking.reference})
             return _back_to_run(booking)
     return render(request, "bookings/control/record_payment.html",
                   {"booking": booking, "form": form})

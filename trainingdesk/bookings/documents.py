@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from trainingdesk.bookings.models import Booking, Invoice
+from trainingdesk.bookings.models import Booking
+from trainingdesk.invoicing.models import Invoice
 from trainingdesk.lib.calendar import CalendarEntry, calendar_file
 from trainingdesk.lib.money import format_gbp
 from trainingdesk.lib.pdf import (

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from trainingdesk.bookings.control_selectors import BookingRow
-from trainingdesk.bookings.models import Booking, Invoice, Payment
+from trainingdesk.bookings.models import Booking
+from trainingdesk.invoicing.models import Invoice, Payment
 from trainingdesk.lib.csvfiles import amount, iso, text
 
 # --- invoices and credit notes ---------------------------------------------------------------
@@ -34,13 +35,14 @@ def invoices_rows(invoices: Iterable[Invoice]) -> Iterable[list[str]]:
             amount(sign * inv.total_net), amount(sign * inv.total_vat),
             amount(sign * inv.total_gross),
             text(inv.credits.number) if inv.credits else "",
-            text(inv.booking.reference) if inv.booking else "",
+            text(", ".join(b.reference for b in inv.bookings.all())),  # prefetched
         ]
 
 
 def invoices_for_export(*, start: dt.date | None, end: dt.date | None) -> list[Invoice]:
-    """Every invoice and credit note by tax point, oldest first: one query."""
-    invoices = Invoice.objects.select_related("credits", "booking").order_by("tax_point", "number")
+    """Every invoice and credit note by tax point, oldest first: two queries."""
+    invoices = (Invoice.objects.select_related("credits").prefetch_related("bookings")
+                .order_by("tax_point", "number"))
     if start:
         invoices = invoices.filter(tax_point__gte=start)
     if end:
@@ -50,24 +52,25 @@ def invoices_for_export(*, start: dt.date | None, end: dt.date | None) -> list[I
 
 # --- payments --------------------------------------------------------------------------------
 
-PAYMENT_HEADER = ["date", "booking_reference", "invoice_number", "amount", "method", "reference",
-                  "recorded_by"]
+PAYMENT_HEADER = ["date", "kind", "booking_reference", "invoice_number", "customer", "amount",
+                  "method", "reference", "recorded_by"]
 
 
 def payments_rows(payments: Iterable[Payment]) -> Iterable[list[str]]:
     for p in payments:
         yield [
-            iso(p.received_on), text(p.booking.reference),
-            text(p.invoice.number) if p.invoice else "", amount(p.amount),
+            iso(p.received_on), p.kind,
+            text(", ".join(b.reference for b in p.invoice.bookings.all())),  # prefetched
+            text(p.invoice.number), text(p.invoice.customer_name), amount(p.signed_amount),
             text(p.get_method_display()), text(p.reference),
             text(p.recorded_by.full_name) if p.recorded_by else "",
         ]
 
 
 def payments_for_export(*, start: dt.date | None, end: dt.date | None) -> list[Payment]:
-    """Every payment and refund by date received: one query."""
-    payments = Payment.objects.select_related("booking", "invoice", "recorded_by") \
-        .order_by("received_on", "id")
+    """Every payment and refund (a negative amount) by date: two queries."""
+    payments = (Payment.objects.select_related("invoice", "recorded_by")
+                .prefetch_related("invoice__bookings").order_by("received_on", "id"))
     if start:
         payments = payments.filter(received_on__gte=start)
     if end:

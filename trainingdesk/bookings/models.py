@@ -1,7 +1,7 @@
-"""Bookings, the waitlist, discount codes, invoices, credit notes, payments and the outbox.
+"""Bookings, the waitlist, discount codes and cancellation terms. A booking's invoices, credit
+notes and payments are kept by `invoicing`; a booking links to the documents it caused.
 
-Rows here change only through `bookings.services`; invoices and credit notes never change once
-issued (a correction is a new document).
+Rows here change only through `bookings.services`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import Organisation
 from trainingdesk.catalogue.models import MAX_PRICE, CourseRun, PriceOption, Provider
+from trainingdesk.invoicing.models import DocumentKind, Invoice, Payment, PaymentKind
 from trainingdesk.lib.money import TaxedAmount
 from trainingdesk.lib.text import refuse_bidi_controls
 
@@ -87,7 +88,7 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         (still owed; negative when money is due back), in the same query."""
         zero = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
         documents = (
-            Invoice.objects.filter(booking=OuterRef("pk")).values("booking")
+            Invoice.objects.filter(bookings=OuterRef("pk")).order_by().values("bookings")
             .annotate(total=Sum(Case(
                 When(kind=DocumentKind.CREDIT_NOTE, then=-F("total_gross")),
                 default=F("total_gross"),
@@ -95,8 +96,11 @@ class BookingQuerySet(models.QuerySet["Booking"]):
             .values("total")
         )
         paid = (
-            Payment.objects.filter(booking=OuterRef("pk")).values("booking")
-            .annotate(total=Sum("amount")).values("total")
+            Payment.objects.filter(invoice__bookings=OuterRef("pk")).order_by()
+            .values("invoice__bookings")
+            .annotate(total=Sum(Case(When(kind=PaymentKind.REFUND, then=-F("amount")),
+                                     default=F("amount"))))
+            .values("total")
         )
         return self.annotate(
             invoiced=Coalesce(Subquery(documents), zero), paid=Coalesce(Subquery(paid), zero)
@@ -150,6 +154,8 @@ class Booking(models.Model):
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     # The form's one-time token: a second submission of the same form finds this booking.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    invoices = models.ManyToManyField(Invoice, through="BookingInvoice", related_name="bookings",
+                                      blank=True)
 
     objects = BookingQuerySet.as_manager()
 
@@ -260,132 +266,15 @@ class CancellationTerm(models.Model):
         return f"{self.days_notice}+ days' notice: {self.refund_percent}% refund"
 
 
-class DocumentKind(models.TextChoices):
-    INVOICE = "invoice", _("VAT invoice")
-    CREDIT_NOTE = "credit_note", _("Credit note")
+class BookingInvoice(models.Model):
+    """An invoice or credit note a booking caused: its invoice, credit notes when it is
+    cancelled or transferred, and an invoice for a cancellation charge."""
 
-
-class NumberSeries(models.Model):
-    """A gapless sequence of document numbers. The next number is taken in the transaction
-    that issues the document, under a row lock: a rollback gives the number back."""
-
-    code = models.CharField(max_length=10, unique=True)
-    prefix = models.CharField(max_length=10)
-    next_number = models.PositiveIntegerField(default=1)
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+")
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name_plural = _("number series")
+        verbose_name = _("booking's invoice")
 
     def __str__(self) -> str:
-        return self.code
-
-
-class Invoice(models.Model):
-    """A full VAT invoice or a credit note, immutable once issued. Every field HMRC requires of
-    a full VAT invoice is copied onto it."""
-
-    kind = models.CharField(max_length=12, choices=DocumentKind.choices, default=DocumentKind.INVOICE)
-    number = models.CharField(_("number"), max_length=20, unique=True)
-    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="invoices")
-    credits = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="credit_notes",
-                                help_text=_("For a credit note: the invoice it credits."))
-    issued_at = models.DateTimeField(_("date of issue"))
-    tax_point = models.DateField(_("tax point"))
-    supplier_name = models.CharField(max_length=200)
-    supplier_address = models.TextField()
-    supplier_vat_number = models.CharField(max_length=20)
-    customer_name = models.CharField(max_length=200)
-    customer_address = models.TextField()
-    customer_email = models.EmailField()
-    participant_name = models.CharField(max_length=200, blank=True)
-    purchase_order = models.CharField(max_length=50, blank=True)
-    payment_terms = models.CharField(max_length=200, blank=True)
-    due_date = models.DateField(null=True, blank=True)
-    total_net = models.DecimalField(max_digits=10, decimal_places=2)
-    total_vat = models.DecimalField(max_digits=10, decimal_places=2)
-    total_gross = models.DecimalField(max_digits=10, decimal_places=2)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-issued_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(total_gross=models.F("total_net") + models.F("total_vat")),
-                                   name="invoice_net_plus_vat_is_gross"),
-            models.CheckConstraint(
-                condition=Q(kind=DocumentKind.INVOICE, credits__isnull=True)
-                | Q(kind=DocumentKind.CREDIT_NOTE, credits__isnull=False),
-                name="a_credit_note_credits_an_invoice",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    def get_absolute_url(self) -> str:
-        return reverse("bookings:invoice_pdf", args=[self.number])
-
-    @property
-    def is_credit_note(self) -> bool:
-        return self.kind == DocumentKind.CREDIT_NOTE
-
-    @property
-    def signed_gross(self) -> Decimal:
-        """What this document adds to the amount owed: a credit note takes away."""
-        return -self.total_gross if self.is_credit_note else self.total_gross
-
-
-
-class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
-    position = models.PositiveSmallIntegerField(default=1)
-    description = models.TextField()
-    quantity = models.PositiveIntegerField(default=1)
-    unit_net = models.DecimalField(max_digits=10, decimal_places=2)
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
-    net = models.DecimalField(max_digits=10, decimal_places=2)
-    vat = models.DecimalField(max_digits=10, decimal_places=2)
-    gross = models.DecimalField(max_digits=10, decimal_places=2)
-
-    class Meta:
-        ordering = ["invoice", "position"]
-        constraints = [
-            models.CheckConstraint(condition=Q(gross=models.F("net") + models.F("vat")),
-                                   name="line_net_plus_vat_is_gross"),
-        ]
-
-    def __str__(self) -> str:
-        return self.description
-
-
-class PaymentMethod(models.TextChoices):
-    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
-    CARD = "card", _("Card")
-    CHEQUE = "cheque", _("Cheque")
-    OTHER = "other", _("Other")
-    REFUND = "refund", _("Refund paid out")
-
-
-class Payment(models.Model):
-    """Money received for a booking (negative when refunded). Part-payments are several rows."""
-
-    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
-    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="payments")
-    received_on = models.DateField(_("date received"))
-    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
-    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["received_on", "id"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="payment_not_zero"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.amount} on {self.received_on}"
+        return str(self.invoice_id)

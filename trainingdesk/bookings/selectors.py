@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 
 from trainingdesk.accounts.models import User
-from trainingdesk.bookings.models import Booking, Invoice
+from trainingdesk.bookings.models import Booking
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, TrainingDay
+from trainingdesk.invoicing.models import Invoice
 
 
 def _for_pages() -> QuerySet[Booking]:
@@ -57,7 +58,7 @@ def active_booking_on(*, run: CourseRun, participant: User) -> Booking | None:
 
 def invoice_for_download(*, number: str) -> Invoice | None:
     return (
-        Invoice.objects.select_related("booking", "credits")
+        Invoice.objects.select_related("credits")
         .prefetch_related("lines").filter(number=number).first()
     )
 

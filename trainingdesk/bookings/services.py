@@ -12,7 +12,6 @@ write lock from its first statement, which serialises them the same way.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import uuid
@@ -24,29 +23,27 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from trainingdesk.accounts.models import Organisation, User
+from trainingdesk.accounts.services import employer_named
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.bookings import pricing
 from trainingdesk.bookings.eligibility import admission_refusal
 from trainingdesk.bookings.models import (
     ACTIVE,
     Booking,
+    BookingInvoice,
     BookingStatus,
     CancellationTerm,
     DiscountCode,
-    DocumentKind,
-    Invoice,
-    InvoiceLine,
-    NumberSeries,
     Payer,
-    Payment,
-    PaymentMethod,
     new_reference,
 )
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, VatTable
+from trainingdesk.invoicing import services as invoicing
+from trainingdesk.invoicing.models import Invoice, Payment, PaymentKind
 from trainingdesk.lib.money import TaxedAmount, format_gbp
 from trainingdesk.lib.zones import format_short_day
 from trainingdesk.notifications.services import send_email
@@ -125,6 +122,11 @@ def book(
                 return earlier
             option = _check_bookable(participant, run, option_id, now)
             payer_fields = _check_payer(payer)
+            if payer_fields["payer"] == Payer.EMPLOYER and payer_fields["organisation"] is None:
+                payer_fields["organisation"] = employer_named(
+                    name=payer_fields["billing_name"], billing_address=payer_fields["billing_address"],
+                    postcode=payer_fields["billing_postcode"],
+                    invoice_email=payer_fields["invoice_email"], actor=participant)
             discount = _take_discount(discount_code, run, now)
             price = pricing.booking_price(
                 option.net_amount, vat.rate(option.vat_category, _today(now)),
@@ -266,25 +268,6 @@ def _as_rule(discount: DiscountCode) -> pricing.Discount:
 
 # --- documents -------------------------------------------------------------------------------
 
-SERIES: dict[str, str] = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
-
-
-def _next_number(kind: str) -> str:
-    """The next number of the series, under the series row's lock. Taken in the transaction
-    that issues the document, so a rollback returns it: no number is lost or used twice."""
-    code = SERIES[kind]
-    series = NumberSeries.objects.select_for_update().filter(code=code).first()
-    if series is None:
-        # The migration creates both series; should one be missing, the first document makes
-        # it. Two first documents at once: one creates it, the other finds it.
-        with contextlib.suppress(IntegrityError), transaction.atomic():
-            NumberSeries.objects.create(code=code, prefix=f"{code}-")
-        series = NumberSeries.objects.select_for_update().get(code=code)
-    number = series.next_number
-    NumberSeries.objects.filter(pk=series.pk).update(next_number=F("next_number") + 1)
-    return f"{series.prefix}{number:06d}"
-
-
 def _describe(booking: Booking) -> str:
     run = booking.run
     level = run.level
@@ -297,63 +280,31 @@ def _describe(booking: Booking) -> str:
     return text
 
 
-def _issue(
-    *, booking: Booking, kind: str, lines: list[tuple[str, TaxedAmount]], now: dt.datetime,
-    credits: Invoice | None = None, note: str = "",
-) -> Invoice:
-    provider = booking.run.level.programme.provider
-    total = lines[0][1]
-    for _, amount in lines[1:]:
-        total = total + amount
-    invoice = Invoice.objects.create(
-        kind=kind, number=_next_number(kind), booking=booking, credits=credits,
-        issued_at=now, tax_point=_today(now),
-        supplier_name=provider.name, supplier_address=provider.address,
-        supplier_vat_number=provider.vat_number,
-        # A credit note names the customer and purchase order of the invoice it credits, even
-        # if the booking's billing details were corrected since.
-        customer_name=credits.customer_name if credits else booking.billing_name,
-        customer_address=credits.customer_address if credits else "\n".join(
-            filter(None, [booking.billing_address, booking.billing_postcode])),
-        customer_email=credits.customer_email if credits else booking.invoice_email,
-        participant_name=booking.participant.full_name,
-        purchase_order=credits.purchase_order if credits else booking.purchase_order,
-        payment_terms="" if kind == DocumentKind.CREDIT_NOTE
-        else f"Payment due within {provider.payment_terms_days} days of the date of issue",
-        due_date=None if kind == DocumentKind.CREDIT_NOTE
-        else _today(now) + dt.timedelta(days=provider.payment_terms_days),
-        total_net=total.net, total_vat=total.vat, total_gross=total.gross, note=note,
+def _customer(booking: Booking) -> invoicing.Customer:
+    """Who a booking's invoice is made out to: the employer's organisation when the employer
+    pays, else the participant; with the billing details as entered."""
+    employer = booking.organisation_id if booking.payer == Payer.EMPLOYER else None
+    return invoicing.Customer(
+        name=booking.billing_name,
+        address="\n".join(filter(None, [booking.billing_address, booking.billing_postcode])),
+        email=booking.invoice_email, purchase_order=booking.purchase_order,
+        person_id=None if employer else booking.participant_id, organisation_id=employer,
     )
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(invoice=invoice, position=i, description=text, quantity=1,
-                    unit_net=amount.net, vat_rate=amount.rate,
-                    net=amount.net, vat=amount.vat, gross=amount.gross)
-        for i, (text, amount) in enumerate(lines, start=1)
+
+
+def _invoice(booking: Booking, lines: list[invoicing.Line], now: dt.datetime,
+             actor: User | None = None) -> Invoice:
+    invoice = invoicing.issue_invoice(
+        supplier=booking.run.level.programme.provider, customer=_customer(booking), lines=lines,
+        now=now, participant=booking.participant, actor=actor,
     )
-    log_action(None, f"bookings.{kind}.issued", invoice, after=snapshot(invoice))
+    _link(booking, [invoice])
     return invoice
 
 
 def issue_invoice(*, booking: Booking, now: dt.datetime) -> Invoice:
     """The VAT invoice for a confirmed booking, at the price copied onto the booking."""
-    return _issue(booking=booking, kind=DocumentKind.INVOICE,
-                  lines=[(_describe(booking), booking.price)], now=now)
-
-
-def issue_credit_note(*, invoice: Invoice, reason: str, now: dt.datetime) -> Invoice:
-    """A credit note for the whole of an invoice, referring to it by number."""
-    assert invoice.booking is not None
-    lines = [
-        (f"Credit for invoice {invoice.number}: {line.description}",
-         TaxedAmount(net=line.net, vat=line.vat, gross=line.gross, rate_percent=line.vat_rate))
-        for line in invoice.lines.all()
-    ]
-    return _issue(booking=invoice.booking, kind=DocumentKind.CREDIT_NOTE, lines=lines, now=now,
-                  credits=invoice, note=reason)
-
-
-def _open_invoice_rows() -> QuerySet[Invoice]:
-    return Invoice.objects.filter(kind=DocumentKind.INVOICE, credit_notes__isnull=True)
+    return _invoice(booking, [invoicing.Line(_describe(booking), booking.price)], now)
 
 
 def _open_invoices(booking: Booking) -> list[Invoice]:
@@ -362,11 +313,20 @@ def _open_invoices(booking: Booking) -> list[Invoice]:
     prefetched = getattr(booking, "open_invoices", None)
     if prefetched is not None:
         return list(prefetched)
-    return list(_open_invoice_rows().filter(booking=booking).prefetch_related("lines"))
+    return list(booking.invoices.not_credited().prefetch_related("lines"))
 
 
-def _credit_everything(booking: Booking, reason: str, now: dt.datetime) -> list[Invoice]:
-    return [issue_credit_note(invoice=inv, reason=reason, now=now) for inv in _open_invoices(booking)]
+def _credit_everything(booking: Booking, reason: str, now: dt.datetime,
+                       actor: User | None = None) -> list[Invoice]:
+    credit_notes = [invoicing.issue_credit_note(invoice=inv, reason=reason, now=now, actor=actor)
+                    for inv in _open_invoices(booking)]
+    _link(booking, credit_notes)
+    return credit_notes
+
+
+def _link(booking: Booking, documents: list[Invoice]) -> None:
+    """Keep the documents among the booking's own (an insert; `invoices.add` would read first)."""
+    BookingInvoice.objects.bulk_create(BookingInvoice(booking=booking, invoice=d) for d in documents)
 
 
 # --- cancellations ---------------------------------------------------------------------------
@@ -447,16 +407,14 @@ def _cancel(
             if full_refund and is_coordinator:
                 refund = Decimal(100)
             quote = _quote(booking, _open_invoices(booking), notice, refund)
-            credit_notes = _credit_everything(booking, reason or "Booking cancelled", now)
+            credit_notes = _credit_everything(booking, reason or "Booking cancelled", now, actor)
             retained = quote.kept
             if retained > 0:
                 amount = TaxedAmount.from_gross(retained, booking.vat_rate)
-                charge = _issue(
-                    booking=booking, kind=DocumentKind.INVOICE, now=now,
-                    lines=[(f"Cancellation charge for booking {booking.reference} "
-                            f"({run}), {notice} days' notice: {(100 - refund).normalize():f}% "
-                            "of the price is kept under the cancellation terms.", amount)],
-                )
+                charge = _invoice(booking, [invoicing.Line(
+                    f"Cancellation charge for booking {booking.reference} ({run}), {notice} "
+                    f"days' notice: {(100 - refund).normalize():f}% of the price is kept under "
+                    "the cancellation terms.", amount)], now, actor)
         booking.status = BookingStatus.LEFT_WAITLIST if was_waiting else BookingStatus.CANCELLED
         booking.cancelled_at = now
         booking.offer_expires_at = None
@@ -500,10 +458,10 @@ def cancel_run(*, run: CourseRun, actor: User, reason: str, now: dt.datetime | N
             run.bookings.filter(status__in=ACTIVE)
             .select_related("participant", "run__level__programme__provider")
             .prefetch_related(Prefetch("invoices", to_attr="open_invoices",
-                                       queryset=_open_invoice_rows().prefetch_related("lines")))
+                                       queryset=Invoice.objects.not_credited().prefetch_related("lines")))
         )
         for booking in bookings:
-            credit_notes = _credit_everything(booking, f"Run cancelled: {reason}", now)
+            credit_notes = _credit_everything(booking, f"Run cancelled: {reason}", now, actor)
             before = snapshot(booking)
             waiting = booking.status != BookingStatus.CONFIRMED
             booking.status = BookingStatus.LEFT_WAITLIST if waiting else BookingStatus.CANCELLED
@@ -639,7 +597,8 @@ def transfer_booking(
     now: dt.datetime | None = None,
 ) -> Booking:
     """Move a confirmed booking to another run of the same level. Its invoice is credited and
-    a new one issued for the new run; payments stay with the booking, so nothing paid is lost."""
+    a new one issued for the new run; what was paid on the old invoice is allocated to the new one,
+so nothing paid is lost."""
     now = now or timezone.now()
     if not actor.is_coordinator:
         raise ValidationError("Only the training coordinator can transfer a booking.")
@@ -665,7 +624,8 @@ def transfer_booking(
             raise ValidationError({"to_run": "That run is full."})
         option = _matching_option(booking, target, to_option_id)
         before = snapshot(booking)
-        credit_notes = _credit_everything(booking, f"Transferred to {target}", now)
+        credited = _open_invoices(booking)
+        credit_notes = _credit_everything(booking, f"Transferred to {target}", now, actor)
         vat = VatTable.load()
         # A discount given at booking moves with the booking (its use was counted then), so a
         # transfer the participant did not cause never costs them more.
@@ -682,6 +642,7 @@ def transfer_booking(
             price.rate, price.net, price.vat, price.gross)
         booking.save()
         invoice = issue_invoice(booking=booking, now=now)
+        invoicing.move_payments(from_invoices=credited, to_invoice=invoice, actor=actor)
         log_action(actor, "bookings.booking.transferred", booking, before=before,
                    after=snapshot(booking))
         # The joining link and calendar go to the participant only; a payer who is someone
@@ -719,35 +680,20 @@ def _matching_option(booking: Booking, target: CourseRun, option_id: int | None)
 
 def record_payment(
     *, booking: Booking, amount: Decimal, received_on: dt.date, method: str, reference: str,
-    actor: User,
+    actor: User, kind: str = PaymentKind.PAYMENT, invoice_number: str = "",
 ) -> Payment:
-    """Record money received (or a refund paid out, as a negative amount with method refund)."""
-    if not actor.is_coordinator:
-        raise ValidationError("Only the training coordinator records payments.")
-    errors: dict[str, str] = {}
-    if method not in PaymentMethod.values:
-        errors["method"] = "Choose how the money was paid."
-    if amount == 0:
-        errors["amount"] = "Enter an amount that is not zero."
-    elif method == PaymentMethod.REFUND and amount > 0:
-        errors["amount"] = "Enter a refund as a negative amount, like -100.00."
-    elif method != PaymentMethod.REFUND and amount < 0:
-        errors["amount"] = "Enter money received as a positive amount, or choose Refund."
-    if abs(amount) > Decimal("1000000"):
-        errors["amount"] = "That amount is too large."
-    if received_on > timezone.localdate() + dt.timedelta(days=1):
-        errors["received_on"] = "The date received cannot be in the future."
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        booking = _lock_booking(booking.pk)
-        payment = Payment.objects.create(
-            booking=booking, invoice=booking.invoices.filter(kind=DocumentKind.INVOICE).first(),
-            amount=amount, received_on=received_on, method=method, reference=reference.strip(),
-            recorded_by=actor,
-        )
-        log_action(actor, "bookings.payment.recorded", payment, after=snapshot(payment))
-        return payment
+    """Record a payment (or refund) against one of the booking's invoices: the one named, else
+    the latest still owed money (for a refund, the latest paid)."""
+    invoices = list(booking.invoices.invoices().with_balance().order_by("-issued_at", "-id"))
+    if invoice_number:
+        invoice = next((i for i in invoices if i.number == invoice_number), None)
+    else:
+        wanted = [i for i in invoices if (i.paid if kind == PaymentKind.REFUND else i.balance) > 0]
+        invoice = (wanted or invoices or [None])[0]
+    if invoice is None:
+        raise ValidationError({"invoice": "Choose one of this booking's invoices."})
+    return invoicing.record_payment(invoice=invoice, amount=amount, received_on=received_on,
+                                    method=method, reference=reference, kind=kind, actor=actor)
 
 
 # --- emails ----------------------------------------------------------------------------------

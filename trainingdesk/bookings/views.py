@@ -27,9 +27,10 @@ from trainingdesk.accounts.models import User
 from trainingdesk.bookings import documents, selectors, services
 from trainingdesk.bookings.eligibility import admission_refusal
 from trainingdesk.bookings.forms import BookingForm, CancelForm
-from trainingdesk.bookings.models import Booking, BookingStatus, CancellationTerm, Invoice
+from trainingdesk.bookings.models import Booking, BookingStatus, CancellationTerm
 from trainingdesk.catalogue import presentation
 from trainingdesk.catalogue.models import Audience, CourseRun, PriceOption, VatTable
+from trainingdesk.invoicing.models import Invoice
 from trainingdesk.lib.money import TaxedAmount
 from trainingdesk.lib.zones import format_date_set
 
@@ -64,9 +65,7 @@ def _own_booking(request: HttpRequest, reference: str) -> Booking:
 
 def _invoice_for(request: HttpRequest, number: str) -> Invoice:
     invoice = selectors.invoice_for_download(number=number)
-    user = _user(request)
-    owner_id = invoice.booking.participant_id if invoice and invoice.booking else None
-    if invoice is None or not (owner_id == user.pk or user.is_coordinator):
+    if invoice is None or not invoice.may_be_seen_by(_user(request)):
         raise Http404("No such invoice")
     return invoice
 

@@ -99,11 +99,12 @@ class TaxedAmount:
         )
 
 
-def format_gbp(amount: Decimal) -> str:
-    """£1,234.50, or £792 when there are no pence, as the brochure writes it."""
+def format_gbp(amount: Decimal, *, pence: bool = False) -> str:
+    """£1,234.50, or £792 when there are no pence, as the brochure writes it (£792.00 with
+    `pence`, as accounts write it)."""
     value = to_pennies(amount)
     sign = "-" if value < 0 else ""
     value = abs(value)
-    if value == value.to_integral_value():
+    if value == value.to_integral_value() and not pence:
         return f"{sign}£{value:,.0f}"
     return f"{sign}£{value:,.2f}"
