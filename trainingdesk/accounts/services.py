@@ -240,10 +240,10 @@ def remember_zoom_report_zone(*, user: User, zone: str) -> None:
     next import's form. Audited when it changes."""
     if user.zoom_report_zone == zone:
         return
+    validate_zone(zone)
     with transaction.atomic():
         before = {"zoom_report_zone": user.zoom_report_zone}
         user.zoom_report_zone = zone
-        validate_zone(zone)
         user.save(update_fields=["zoom_report_zone"])
         log_action(user, "accounts.user.zoom_report_zone_changed", user, before=before,
                    after={"zoom_report_zone": zone})

@@ -61,6 +61,26 @@ class ZoomVerdict:
     minutes_missed: int
 
 
+@dataclass(frozen=True)
+class Merged:
+    spans: tuple[tuple[dt.datetime, dt.datetime], ...]  # connected, in order, none overlapping
+    overlapping: int  # sessions that began while another was still connected: counted once
+
+
+def merge_sessions(sessions: Iterable[ZoomSession]) -> Merged:
+    """A person's time connected: sessions that overlap (a laptop and a phone at once) are
+    merged into one span, so their time counts once. Leaving and joining again is two spans."""
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    overlapping = 0
+    for session in sorted(sessions, key=lambda s: s.joined_at):
+        if spans and session.joined_at < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], session.left_at))
+            overlapping += 1
+        else:
+            spans.append((session.joined_at, session.left_at))
+    return Merged(tuple(spans), overlapping)
+
+
 def _teaching_windows(starts_at: dt.datetime, finishes_at: dt.datetime, break_minutes: int
                       ) -> list[tuple[dt.datetime, dt.datetime]]:
     """The day's teaching time, with its break taken to be in the middle (lunch)."""
@@ -71,41 +91,50 @@ def _teaching_windows(starts_at: dt.datetime, finishes_at: dt.datetime, break_mi
     return [(starts_at, max(middle - half, starts_at)), (min(middle + half, finishes_at), finishes_at)]
 
 
-def _minutes_within(sessions: list[ZoomSession], windows: list[tuple[dt.datetime, dt.datetime]]) -> int:
-    """Minutes connected during teaching time; time on two devices at once counts once."""
+def _minutes_within(spans: Iterable[tuple[dt.datetime, dt.datetime]],
+                    windows: list[tuple[dt.datetime, dt.datetime]]) -> int:
+    """Minutes of the (merged, so never overlapping) spans within teaching time."""
     total = dt.timedelta(0)
-    for window_start, window_end in windows:
-        reached = window_start
-        for session in sessions:  # sorted by joining time
-            begin = max(session.joined_at, reached)
-            end = min(session.left_at, window_end)
-            if end > begin:
-                total += end - begin
-                reached = end
+    for start, end in spans:
+        for window_start, window_end in windows:
+            overlap = min(end, window_end) - max(start, window_start)
+            if overlap > dt.timedelta(0):
+                total += overlap
     return int(total.total_seconds() // 60)
 
 
 def zoom_verdict(
     sessions: Iterable[ZoomSession], *, starts_at: dt.datetime, finishes_at: dt.datetime,
-    break_minutes: int, minimum_percent: int,
+    break_minutes: int, teaching_minutes: int, minimum_percent: int,
 ) -> ZoomVerdict:
     """A person's day from their rows in a Zoom participant report (one row per time they
-    joined). Only time connected during teaching counts: not before the start, after the
-    finish or in the break (taken to be in the middle of the day), and two devices at once
-    count once; so joining at 9am for a 9.30am start, or staying on through lunch, does not
-    make up for leaving an hour early. Below the minimum share of the day they are absent;
-    otherwise late or left early by their first join and last leave, with the minutes missed;
-    else present."""
-    sessions = sorted(sessions, key=lambda s: s.joined_at)
-    teaching = max(int((finishes_at - starts_at).total_seconds() // 60) - break_minutes, 1)
-    windows = _teaching_windows(starts_at, finishes_at, break_minutes)
-    attended = min(_minutes_within(sessions, windows), teaching)
+    joined), as a mark a trainer would give: the minutes say what happened, and
+    `counts_as_attended` then says whether the day counts.
+
+    Only time connected during teaching counts: not before the start, after the finish or in
+    the break (taken to be in the middle of the day), and two devices at once count once; so
+    joining at 9am for a 9.30am start, or staying on through lunch, does not make up for
+    leaving an hour early. Late or left early by their first join and last leave, with every
+    minute missed; away in the middle of the day, for more than the minimum allows, is left
+    early too; absent only with no minute of teaching; else present."""
+    sessions = list(sessions)
+    teaching = teaching_minutes
+    spans = merge_sessions(sessions).spans
+    attended = min(_minutes_within(spans, _teaching_windows(starts_at, finishes_at, break_minutes)),
+                   teaching)
     missed = teaching - attended
-    if not sessions or attended * 100 < minimum_percent * teaching:
-        return ZoomVerdict(ABSENT, attended, 0)
+    if not spans or attended <= 0:
+        return ZoomVerdict(ABSENT, 0, 0)
+    if missed <= GRACE_MINUTES:
+        return ZoomVerdict(PRESENT, attended, 0)
     grace = dt.timedelta(minutes=GRACE_MINUTES)
-    if sessions[0].joined_at > starts_at + grace and missed > GRACE_MINUTES:
+    if spans[0][0] > starts_at + grace:
         return ZoomVerdict(LATE, attended, missed)
-    if max(s.left_at for s in sessions) < finishes_at - grace and missed > GRACE_MINUTES:
+    if spans[-1][1] < finishes_at - grace or attended * 100 < minimum_percent * teaching:
         return ZoomVerdict(LEFT_EARLY, attended, missed)
     return ZoomVerdict(PRESENT, attended, 0)
+
+
+def minimum_minutes(teaching_minutes: int, minimum_percent: int) -> int:
+    """The fewest minutes of a day's teaching that make it count: 80% of 360 is 288."""
+    return -(-teaching_minutes * minimum_percent // 100)

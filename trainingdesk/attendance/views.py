@@ -7,9 +7,8 @@ anyone else signed in is refused with 403. Views parse input, call one service a
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from typing import Any, TypedDict, cast
+from typing import TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from trainingdesk.accounts.models import Role, User
-from trainingdesk.attendance import exports, selectors, services, zoom
+from trainingdesk.attendance import exports, rules, selectors, services, zoom, zoom_import
 from trainingdesk.attendance.forms import (
     MakeUpDayForm,
     MarkForm,
@@ -36,9 +35,6 @@ from trainingdesk.attendance.forms import (
 from trainingdesk.attendance.models import AttendanceMark, MarkSource, MarkStatus
 from trainingdesk.catalogue.models import CourseRun, TrainingDay
 from trainingdesk.lib.zones import format_clock, format_day
-
-ZOOM_SESSION_KEY = "attendance_zoom_previews"
-ZOOM_PREVIEWS_KEPT = 3
 
 
 def _actor(request: HttpRequest) -> User:
@@ -355,37 +351,30 @@ def _zoom_day(request: HttpRequest, day_id: int) -> TrainingDay:
 @login_required
 def zoom_upload(request: HttpRequest, day_id: int) -> HttpResponse:
     day = _zoom_day(request, day_id)
-    form = ZoomUploadForm(request.POST or None, request.FILES or None,
-                          max_bytes=settings.ZOOM_REPORT_MAX_BYTES, zone=day.run.time_zone)
-    if request.method == "POST" and form.is_valid():
-        token = secrets.token_urlsafe(16)
-        previews = dict(request.session.get(ZOOM_SESSION_KEY, {}))
-        # Keep only the latest few (oldest first, as stored): the session is no archive.
-        while len(previews) >= ZOOM_PREVIEWS_KEPT:
-            previews.pop(next(iter(previews)))
-        previews[token] = {
-            "day": day.pk, "filename": (form.cleaned_data["report"].name or "")[:200],
-            "rows": [row.to_json() for row in form.rows], "decisions": {},
-        }
-        request.session[ZOOM_SESSION_KEY] = previews
-        return redirect("attendance:zoom_preview", day.pk, token)
+    user = _actor(request)
+    posted = request.method == "POST"
+    form = ZoomUploadForm(request.POST if posted else None, request.FILES if posted else None,
+                          initial={"zone": user.zoom_report_zone or user.time_zone},
+                          max_bytes=settings.ZOOM_REPORT_MAX_BYTES, course_zone=day.run.time_zone)
+    if posted and form.is_valid() and form.parsed is not None:
+        preview = zoom_import.start_preview(day=day, user=user, report=form.parsed,
+                                            filename=form.cleaned_data["report"].name or "",
+                                            zone=form.cleaned_data["zone"])
+        return redirect("attendance:zoom_preview", day.pk, preview.token)
     return render(request, "attendance/zoom_upload.html", {
         "day": day, "run": day.run, "form": form,
         "limit": zoom.describe_size(settings.ZOOM_REPORT_MAX_BYTES),
     }, status=400 if form.errors else 200)
 
 
-def _stored_preview(request: HttpRequest, day: TrainingDay, token: str) -> dict[str, Any] | None:
-    preview = request.session.get(ZOOM_SESSION_KEY, {}).get(token)
-    if not preview or preview.get("day") != day.pk:
-        return None
-    return cast(dict[str, Any], preview)
+@dataclass(frozen=True)
+class _PreviewLine:
+    row: selectors.RegisterRow
+    proposal: zoom.Proposal
+    outcome: tuple[str, int] | None  # what is saved; None: left as marked
 
 
-def _forget_preview(request: HttpRequest, token: str) -> None:
-    previews = dict(request.session.get(ZOOM_SESSION_KEY, {}))
-    previews.pop(token, None)
-    request.session[ZOOM_SESSION_KEY] = previews
+UNKNOWN_SHOWN = 100  # the report's people who match nobody, listed on the preview
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -394,89 +383,58 @@ def zoom_preview(request: HttpRequest, day_id: int, token: str) -> HttpResponse:
     """What the report proposes. Nothing is saved until the coordinator confirms; then every
     mark is recorded at once, or none."""
     day = _zoom_day(request, day_id)
-    preview = _stored_preview(request, day, token)
+    user = _actor(request)
+    preview = zoom_import.load_preview(day=day, user=user, token=token)
     if preview is None:
         messages.error(request, _("That Zoom report preview has expired or was already saved. "
                                   "Upload the report again."))
         return redirect("attendance:zoom_upload", day.pk)
-    rows = [zoom.ZoomRow.from_json(r) for r in preview["rows"]]
     page = selectors.register(day)
-    people = [zoom.Person(r.booking.pk, r.booking.participant.email) for r in page.rows]
-    stored_decisions = {int(k): v for k, v in preview.get("decisions", {}).items()}
-
-    def matching_for(decisions: dict[int, int | str]) -> zoom.Matching:
-        return zoom.propose(rows, people, decisions=decisions, starts_at=day.starts_at,
-                            finishes_at=day.finishes_at, break_minutes=day.break_minutes,
-                            minimum_percent=day.run.level.attendance_minimum_percent)
-
-    all_unmatched = matching_for({}).unmatched  # every row needing a decision, decided or not
-    choices = [(r.booking.pk, f"{r.booking.participant.full_name} ({r.booking.participant.email})")
-               for r in page.rows]
-    needs_reason = page.is_closed
+    by_email = zoom_import.matching(preview, page, decisions={})  # before the coordinator's choices
+    missing = [(r.booking.pk, r.booking.participant.full_name) for r in page.rows
+               if by_email.proposals[r.booking.pk].verdict is None]
     confirming = request.method == "POST" and request.POST.get("action") == "confirm"
     form = ZoomDecisionForm(
         request.POST if request.method == "POST" else None,
-        initial={f"row_{line}": str(v) for line, v in stored_decisions.items()},
-        unmatched=all_unmatched, people=choices, needs_reason=needs_reason, confirming=confirming,
+        initial={f"who_{booking_id}": str(line) for booking_id, line in preview.decisions.items()},
+        missing=missing, unknown=by_email.unknown, needs_reason=page.is_closed, confirming=confirming,
     )
-    decisions = stored_decisions
     if request.method == "POST" and form.is_valid():
-        decisions = form.decisions()
-        preview["decisions"] = {str(k): v for k, v in decisions.items()}
-        previews = dict(request.session.get(ZOOM_SESSION_KEY, {}))
-        previews[token] = preview
-        request.session[ZOOM_SESSION_KEY] = previews
-        if confirming:
-            marks = _zoom_marks(page, matching_for(decisions))
-            try:
-                saved = services.record_marks(day=day, marks=marks, actor=_actor(request),
-                                              reason=form.cleaned_data.get("reason", ""),
-                                              source=MarkSource.ZOOM)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
-                _forget_preview(request, token)
-                messages.success(request, ngettext(
-                    "%(count)s mark saved from the Zoom report.",
-                    "%(count)s marks saved from the Zoom report.", len(saved)) % {"count": len(saved)})
-                return redirect(_register_url(day))
-        else:
+        zoom_import.keep_decisions(preview, form.decisions())
+        if not confirming:
             return redirect("attendance:zoom_preview", day.pk, token)
-    matching = matching_for(decisions)
-    lines = [
-        {"row": r, "proposal": matching.proposals[r.booking.pk],
-         "outcome": _zoom_outcome(r, matching.proposals[r.booking.pk])}
-        for r in page.rows
-    ]
-    unmatched_fields = [(row, form[f"row_{row.line}"]) for row in all_unmatched]
-    off_day = sorted({r.joined_at.date() for r in rows if r.joined_at.date() != day.date})
+        try:
+            saved = zoom_import.save_preview(day=day, actor=user, preview=preview,
+                                             reason=form.cleaned_data.get("reason", ""))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, ngettext(
+                "%(count)s mark saved from the Zoom report.",
+                "%(count)s marks saved from the Zoom report.", len(saved)) % {"count": len(saved)})
+            return redirect(_register_url(day))
+    matching = zoom_import.matching(preview, page)
+    lines = [_PreviewLine(r, matching.proposals[r.booking.pk],
+                          matching.proposals[r.booking.pk].outcome(already_marked=r.mark is not None))
+             for r in page.rows]
+    teaching = day.teaching_minutes
+    course_zone = ZoneInfo(day.run.time_zone)
+    minimum_percent = day.run.level.attendance_minimum_percent
     return render(request, "attendance/zoom_preview.html", {
         "day": day, "run": day.run, "register": page, "lines": lines, "form": form,
-        "unmatched_fields": unmatched_fields, "filename": preview["filename"],
-        "row_count": len(rows), "off_day": off_day, "token": token,
-        "undecided": len(matching.unmatched),
+        "who_fields": [form[f"who_{booking_id}"] for booking_id, _name in missing],
+        "listed": form.listed, "filename": preview.filename, "zone": preview.zone,
+        "row_count": len(preview.rows), "token": token,
+        "off_day": sorted({r.joined_at.astimezone(course_zone).date() for r in preview.rows} - {day.date}),
+        "recognised": matching.recognised, "unknown": matching.unknown[:UNKNOWN_SHOWN],
+        "unknown_count": len(matching.unknown),
+        "unknown_rows": sum(len(a.rows) for a in matching.unknown),
+        "merged": sum(1 for line in lines if line.proposal.overlapping),
+        "teaching": teaching, "minimum_percent": minimum_percent,
+        "minimum_minutes": rules.minimum_minutes(teaching, minimum_percent),
     }, status=400 if form.errors else 200)
-
-
-def _zoom_outcome(row: selectors.RegisterRow, proposal: zoom.Proposal) -> tuple[str, int] | None:
-    """The (status, minutes missed) the import would save for a person; None: left as it is.
-    Someone not in the report is marked absent, unless already marked."""
-    if proposal.verdict is not None:
-        return proposal.verdict.status, proposal.verdict.minutes_missed
-    if row.mark is None:
-        return MarkStatus.ABSENT, 0
-    return None
-
-
-def _zoom_marks(page: selectors.Register, matching: zoom.Matching) -> list[services.MarkInput]:
-    marks = []
-    for row in page.rows:
-        outcome = _zoom_outcome(row, matching.proposals[row.booking.pk])
-        if outcome is not None:
-            marks.append(services.MarkInput(row.booking.pk, outcome[0], outcome[1]))
-    return marks
 
 
 # --- make-up days ----------------------------------------------------------------------------

@@ -3,11 +3,19 @@ each person on a day's register. Pure: bytes and plain values in, plain values o
 
 A report may start with a block about the meeting (its ID, topic, host, start and end) before
 the participants' header; may carry a byte-order mark; may be UTF-8 or Windows-1252 (what Excel
-saves); writes times as "06/21/2022 09:28:11 AM" (or ISO, or day-first in 24-hour locales);
-and has one row each time a person joined, so someone who dropped out and came back has two.
+saves); writes times as "06/21/2022 09:28:11 AM" (or ISO, or day first in 24-hour locales);
+and has one row each time a person joined, so someone who dropped out and came back, or who
+was on a laptop and a phone at once, has two.
 
-Times are in the zone the time column's header names ("Join Time (UTC)", "(UTC+01:00)",
-"(Europe/London)"), else in the run's zone; an offset written in a time wins over both.
+Times are in the zone of the Zoom account that downloaded the report (the coordinator says
+which), unless the time column's header names one ("Join Time (UTC)", "(UTC+01:00)",
+"(Europe/London)"); an offset written in a time wins over both. An hour that a clock change
+repeats (1am to 2am on the last Sunday of October in London) is read by the report's order:
+Zoom lists rows as people joined, so a join earlier on the clock than one already read is in
+the second, winter, hour, and a leave is the reading after its join that fits the row's
+duration. A slashed date that reads two ways (06/07/2022: 7 June or 6 July) is read the way
+the rest of the file settles (a 21/06 or a 06/21 elsewhere in it) or the coordinator says;
+otherwise its row is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -16,11 +24,11 @@ import csv
 import datetime as dt
 import io
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.translation import gettext as _
@@ -28,6 +36,7 @@ from django.utils.translation import gettext as _
 from trainingdesk.attendance import rules
 
 NAME, EMAIL, JOIN, LEAVE, DURATION = "name", "email", "join", "leave", "duration"
+HOST_EMAIL = "host_email"
 REQUIRED = (NAME, EMAIL, JOIN, LEAVE)
 LABELS = {NAME: "Name (Original Name)", EMAIL: "User Email", JOIN: "Join Time",
           LEAVE: "Leave Time", DURATION: "Duration (Minutes)"}
@@ -45,13 +54,13 @@ ALIASES = {
     "duration": DURATION, "duration (minutes)": DURATION, "duration (mins)": DURATION,
     "time in meeting": DURATION, "total duration": DURATION,
 }
-# Month first with am/pm (Zoom's default); ISO; day first in 24-hour clock (UK exports).
-TIME_FORMATS = (
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
-)
+# The meeting block's column naming its host's email (the account that held the meeting).
+HOST_ALIASES = {"user email", "host email", "host e-mail", "email"}
+
+# How a slashed date is written: 21/06/2022 or 06/21/2022.
+DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
+# "06/21/2022 09:28:11 AM", "21/06/2022 09:28", "21.06.2022 09:28:11" (dots: always day first).
+WRITTEN = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?")
 DELIMITERS = (",", ";", "\t")
 SUFFIX = re.compile(r"\s*\(([^)]*)\)$")
 IANA_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")  # Europe/London
@@ -64,9 +73,10 @@ class ZoomReportError(ValueError):
     """The whole file is refused: nothing in it is imported."""
 
 
-@dataclass(frozen=True)
-class ZoomRow:
-    """One time one person joined the meeting. `line` is the row number a spreadsheet shows."""
+class ZoomRow(NamedTuple):
+    """One time one person joined the meeting. `line` is the row number a spreadsheet shows;
+    times are in UTC, to be shown in the course's zone. (A named tuple: a report of 20,000
+    rows is kept between requests, and tuples are quick to store and read back.)"""
 
     line: int
     name: str
@@ -85,6 +95,12 @@ class ZoomRow:
         return cls(line=int(data["line"]), name=str(data["name"]), email=str(data["email"]),
                    joined_at=dt.datetime.fromisoformat(data["joined_at"]),
                    left_at=dt.datetime.fromisoformat(data["left_at"]), minutes=int(data["minutes"]))
+
+
+class ZoomReport(NamedTuple):
+    rows: list[ZoomRow]
+    errors: list[str]  # "Row 6: ...", one for each row that cannot be read
+    host_email: str  # from the meeting block above the participants, when there is one
 
 
 def describe_size(size: int) -> str:
@@ -189,28 +205,137 @@ def _read(text: str) -> tuple[list[list[str]], tuple[int, dict[str, int]] | None
     return fallback
 
 
-def parse_time(value: str, zone: dt.tzinfo, *, written_in: dt.tzinfo | None = None
-               ) -> dt.datetime | None:
-    """An aware instant from a report's time, in `zone`. A time without an offset is read in
-    `written_in` (the zone its column's header names), else in `zone`."""
-    text = value.strip()
-    if not text:
+# --- times -----------------------------------------------------------------------------------
+
+class Ambiguous(NamedTuple):
+    """A slashed date that reads two ways, and the file does not say which."""
+
+    day_first: dt.date
+    month_first: dt.date
+
+
+class Written(NamedTuple):
+    """A slashed or dotted date and time as a report writes it, on a 24-hour clock."""
+
+    first: int
+    second: int
+    year: int
+    hour: int
+    minute: int
+    seconds: int
+    dotted: bool
+
+    @property
+    def order(self) -> str | None:
+        """What it says about the file's way of writing dates: 21/06 is day first, 06/21 month
+        first; 06/07 (or any dotted date) says nothing."""
+        if self.dotted:
+            return None
+        if self.first > 12 >= self.second:
+            return DAY_FIRST
+        if self.second > 12 >= self.first:
+            return MONTH_FIRST
         return None
-    moment: dt.datetime | None = None
+
+
+def written(text: str) -> Written | dt.datetime | None:
+    """A report's time as written: its parts when slashed or dotted, a datetime when ISO (aware
+    when it carries an offset), None when it is no time."""
+    found = WRITTEN.fullmatch(text)
+    if found is None:
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    first, separator, second, year, hour, minute, seconds, meridiem = found.groups()
+    h = int(hour)
+    if meridiem:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if meridiem.upper() == "PM" else 0)
+    return Written(int(first), int(second), int(year), h, int(minute), int(seconds or 0), separator == ".")
+
+
+def date_order_of(texts: Iterable[str]) -> str | None:
+    """The way of writing slashed dates that a file's dates settle, or None when none settles
+    it, or they disagree."""
+    seen = set()
+    for text in texts:
+        parts = written(text.strip())
+        if isinstance(parts, Written) and parts.order is not None:
+            seen.add(parts.order)
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _wall_clock(parts: Written | dt.datetime | None, date_order: str | None
+                ) -> dt.datetime | Ambiguous | None:
+    """A time as written, as a datetime: naive (a wall-clock time in some zone), aware when it
+    carries an offset, Ambiguous when its date reads two ways and `date_order` does not say,
+    None when it is no date."""
+    if not isinstance(parts, Written):
+        return parts
+    a, b, year = parts.first, parts.second, parts.year
+    clock = (parts.hour, parts.minute, parts.seconds)
     try:
-        moment = dt.datetime.fromisoformat(text)
+        if parts.dotted or a > 12 or (a != b and b <= 12 and date_order == DAY_FIRST):
+            return dt.datetime(year, b, a, *clock)
+        if b > 12 or a == b or date_order == MONTH_FIRST:
+            return dt.datetime(year, a, b, *clock)
+        return Ambiguous(dt.date(year, b, a), dt.date(year, a, b))
     except ValueError:
-        for pattern in TIME_FORMATS:
-            try:
-                moment = dt.datetime.strptime(text.upper(), pattern)  # zoned below
-                break
-            except ValueError:
-                continue
-    if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=written_in or zone)
-    return moment.astimezone(zone)
+
+
+@lru_cache(maxsize=8192)
+def _repeated(zone: dt.tzinfo, minute: dt.datetime) -> bool:
+    """Whether a wall-clock minute in `zone` comes twice, as when clocks go back."""
+    first = minute.replace(tzinfo=zone).utcoffset()
+    second = minute.replace(tzinfo=zone, fold=1).utcoffset()
+    return first is not None and second is not None and first > second
+
+
+def _readings(moment: dt.datetime, zone: dt.tzinfo) -> tuple[dt.datetime, ...]:
+    """The instants, in UTC, a wall-clock time in `zone` may stand for: two in the hour a clock
+    change repeats (summer time's first, then winter's), else one. (In UTC, since Python
+    compares and subtracts two times of one zone by their clocks, ignoring which of a repeated
+    hour each is.)"""
+    if moment.tzinfo is not None:
+        return (moment.astimezone(dt.UTC),)
+    first = moment.replace(tzinfo=zone).astimezone(dt.UTC)
+    if _repeated(zone, moment.replace(second=0, microsecond=0)):
+        return (first, moment.replace(tzinfo=zone, fold=1).astimezone(dt.UTC))
+    return (first,)
+
+
+def _in_order(joins: tuple[dt.datetime, ...], leaves: tuple[dt.datetime, ...], minutes: int | None,
+              latest_join: dt.datetime | None) -> tuple[dt.datetime, dt.datetime] | None:
+    """A row's join and leave, where a clock change repeats an hour: the pair that fits the
+    row's duration best; then a join not before the latest join read so far (Zoom lists rows
+    as people joined), and the earliest leave after it. None when every leave is before its
+    join."""
+    pairs = [(j, leave) for j in joins for leave in leaves if leave >= j]
+    if len(pairs) <= 1:
+        return pairs[0] if pairs else None
+
+    def rank(pair: tuple[dt.datetime, dt.datetime]) -> tuple[float, bool, float, dt.datetime]:
+        join, leave = pair
+        misfit = abs((leave - join).total_seconds() / 60 - minutes) if minutes is not None else 0.0
+        behind = latest_join is not None and join < latest_join
+        # Ahead of the latest join: the earliest; all behind it: the latest.
+        return (misfit, behind, -join.timestamp() if behind else join.timestamp(), leave)
+
+    return min(pairs, key=rank)
+
+
+def parse_time(value: str, zone: dt.tzinfo, *, written_in: dt.tzinfo | None = None,
+               date_order: str | None = None) -> dt.datetime | None:
+    """An aware instant from a report's time, shown in `zone`. A time without an offset is read
+    in `written_in`, else in `zone`; in a repeated hour, the first. None when it is not a time
+    or its date reads two ways."""
+    moment = _wall_clock(written(value.strip()), date_order)
+    if not isinstance(moment, dt.datetime):
+        return None
+    return _readings(moment, written_in or zone)[0].astimezone(zone)
 
 
 def _minutes(value: str) -> int | None:
@@ -223,9 +348,28 @@ def _minutes(value: str) -> int | None:
     return int(number.to_integral_value(rounding="ROUND_CEILING"))
 
 
-def parse_zoom_report(data: bytes, *, max_bytes: int, zone: str | ZoneInfo
-                      ) -> tuple[list[ZoomRow], list[str]]:
-    """Read a Zoom participant report: its rows, and a message for each row that cannot be read.
+def _meeting_host(records: list[list[str]]) -> str:
+    """The host's email from the meeting block above the participants' header ("User Email" is
+    the account that held the meeting), or ""."""
+    for index, record in enumerate(records[:-1]):
+        for position, cell in enumerate(record):
+            if SUFFIX.sub("", _clean(cell).lower()) in HOST_ALIASES:
+                below = records[index + 1]
+                if position < len(below) and "@" in below[position]:
+                    return below[position].strip().lower()
+    return ""
+
+
+def parse_zoom_report(data: bytes, *, max_bytes: int, zone: str | ZoneInfo,
+                      report_zone: str | dt.tzinfo | None = None, date_order: str | None = None
+                      ) -> ZoomReport:
+    """Read a Zoom participant report: its rows, a message for each row that cannot be read,
+    and the meeting's host.
+
+    A time with neither an offset nor a zone in its column's header was written in
+    `report_zone` (the zone of the Zoom account that downloaded the report; if not given, `zone`,
+    the course's). Rows' times are in UTC. `date_order` (DAY_FIRST or MONTH_FIRST) reads slashed
+    dates that the file itself does not settle.
 
     A file that cannot be read at all raises ZoomReportError with a message saying why: too
     large, empty, not CSV, an unknown encoding, or no header naming the columns we need (the
@@ -235,7 +379,8 @@ def parse_zoom_report(data: bytes, *, max_bytes: int, zone: str | ZoneInfo
                               % {"size": describe_size(len(data)), "limit": describe_size(max_bytes)})
     if not data.strip():
         raise ZoomReportError(_("The file is empty."))
-    tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    report_tz = (zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)) if report_zone is None else (
+        ZoneInfo(report_zone) if isinstance(report_zone, str) else report_zone)
     records, header = _read(_decode(data))
     if header is None:
         raise ZoomReportError(_("The file is not a Zoom participant report: no row names the "
@@ -247,50 +392,81 @@ def parse_zoom_report(data: bytes, *, max_bytes: int, zone: str | ZoneInfo
         raise ZoomReportError(_("The report has no %(columns)s column. Download the participant "
                                 "report from Zoom with every column.")
                               % {"columns": _join(missing)})
-    join_zone = _header_zone(records[start][columns[JOIN]])
-    leave_zone = _header_zone(records[start][columns[LEAVE]])
-    rows: list[ZoomRow] = []
-    errors: list[str] = []
+    join_zone = _header_zone(records[start][columns[JOIN]]) or report_tz
+    leave_zone = _header_zone(records[start][columns[LEAVE]]) or report_tz
+    join_at, leave_at, name_at, email_at = columns[JOIN], columns[LEAVE], columns[NAME], columns[EMAIL]
+    duration_at = columns.get(DURATION)
+    width = max(columns.values()) + 1
+
+    cells: list[tuple[int, list[str], Written | dt.datetime | None, Written | dt.datetime | None]] = []
     for index in range(start + 1, len(records)):
         record = records[index]
         if not any(cell.strip() for cell in record):
             continue
-        line = index + 1
+        if len(record) < width:
+            record = record + [""] * (width - len(record))
+        cells.append((index + 1, record, written(record[join_at].strip()), written(record[leave_at].strip())))
+    # The file's own dates settle how it writes them (the meeting block's too), unless the
+    # coordinator said.
+    order = date_order
+    if order is None:
+        seen = {parts.order for _line, _record, *times in cells for parts in times
+                if isinstance(parts, Written) and parts.order is not None}
+        block = date_order_of(cell for record in records[:start] for cell in record)
+        seen |= {block} if block else set()
+        order = seen.pop() if len(seen) == 1 else None
 
-        def cell(column: str, record: list[str] = record) -> str:
-            position = columns.get(column)
-            return record[position].strip() if position is not None and position < len(record) else ""
-
+    rows: list[ZoomRow] = []
+    errors: list[str] = []
+    latest_join: dt.datetime | None = None
+    for line, record, join_parts, leave_parts in cells:
+        join_text, leave_text = record[join_at].strip(), record[leave_at].strip()
+        duration_text = record[duration_at].strip() if duration_at is not None else ""
         problems = []
-        joined_at = parse_time(cell(JOIN), tz, written_in=join_zone)
-        left_at = parse_time(cell(LEAVE), tz, written_in=leave_zone)
-        if joined_at is None:
-            problems.append(_("%(column)s '%(value)s' is not a date and time")
-                            % {"column": LABELS[JOIN], "value": cell(JOIN)})
-        if left_at is None:
-            problems.append(_("%(column)s '%(value)s' is not a date and time")
-                            % {"column": LABELS[LEAVE], "value": cell(LEAVE)})
+        joined = _wall_clock(join_parts, order)
+        left = _wall_clock(leave_parts, order)
+        for label, text, moment in ((LABELS[JOIN], join_text, joined), (LABELS[LEAVE], leave_text, left)):
+            if isinstance(moment, Ambiguous):
+                problems.append(_("%(column)s '%(value)s' could be %(one)s or %(other)s: say how the "
+                                  "report writes dates, and upload it again")
+                                % {"column": label, "value": text,
+                                   "one": _long_date(moment.month_first),
+                                   "other": _long_date(moment.day_first)})
+            elif moment is None:
+                problems.append(_("%(column)s '%(value)s' is not a date and time")
+                                % {"column": label, "value": text})
         minutes = None
-        if DURATION in columns and cell(DURATION):
-            minutes = _minutes(cell(DURATION))
+        if duration_text:
+            minutes = _minutes(duration_text)
             if minutes is None:
                 problems.append(_("%(column)s '%(value)s' is not a number of minutes")
-                                % {"column": LABELS[DURATION], "value": cell(DURATION)})
-        if joined_at is not None and left_at is not None and left_at < joined_at:
-            problems.append(_("%(leave)s is before %(join)s") % {"leave": LABELS[LEAVE],
-                                                                 "join": LABELS[JOIN]})
-        if problems:
+                                % {"column": LABELS[DURATION], "value": duration_text})
+        pair = None
+        if isinstance(joined, dt.datetime) and isinstance(left, dt.datetime):
+            pair = _in_order(_readings(joined, join_zone), _readings(left, leave_zone), minutes,
+                             latest_join)
+            if pair is None:
+                problems.append(_("%(leave)s is before %(join)s") % {"leave": LABELS[LEAVE],
+                                                                     "join": LABELS[JOIN]})
+        if problems or pair is None:
             errors.extend(_("Row %(line)s: %(problem)s.") % {"line": line, "problem": p}
                           for p in problems)
             continue
-        assert joined_at is not None and left_at is not None
+        joined_at, left_at = pair
+        latest_join = joined_at if latest_join is None else max(latest_join, joined_at)
         if minutes is None:
             minutes = -(-int((left_at - joined_at).total_seconds()) // 60)
-        rows.append(ZoomRow(line=line, name=cell(NAME), email=cell(EMAIL).lower(),
-                            joined_at=joined_at, left_at=left_at, minutes=minutes))
+        rows.append(ZoomRow(line=line, name=record[name_at].strip(),
+                            email=record[email_at].strip().lower(),
+                            joined_at=joined_at, left_at=left_at,
+                            minutes=minutes))
     if not rows and not errors:
         raise ZoomReportError(_("The report lists no participants."))
-    return rows, errors
+    return ZoomReport(rows, errors, _meeting_host(records[:start]))
+
+
+def _long_date(on: dt.date) -> str:
+    return f"{on.day} {on:%B %Y}"
 
 
 def _join(items: list[str]) -> str:
@@ -301,6 +477,9 @@ def _join(items: list[str]) -> str:
 
 # --- proposing marks -------------------------------------------------------------------------
 
+TRAINER, HOST = "trainer", "host"
+
+
 @dataclass(frozen=True)
 class Person:
     """Someone on the register, as the proposal needs them."""
@@ -310,54 +489,160 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Staff:
+    """One of the run's trainers: recognised in the report by email, or by name where Zoom has
+    no email for the row."""
+
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One person's rows in the report: under their email, or their name where there is none."""
+
+    name: str
+    email: str
+    rows: tuple[ZoomRow, ...]
+
+    @property
+    def line(self) -> int:
+        """The row that stands for them: the first."""
+        return self.rows[0].line
+
+    @property
+    def minutes(self) -> int:
+        """Minutes connected, time on two devices at once counted once."""
+        merged = rules.merge_sessions(_sessions(self.rows))
+        return sum(int((end - start).total_seconds() // 60) for start, end in merged.spans)
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """Someone in the report who is not a participant: a trainer of the run, or the host."""
+
+    attendee: Attendee
+    role: str  # TRAINER or HOST
+
+
+@dataclass(frozen=True)
 class Proposal:
     booking_id: int
     verdict: rules.ZoomVerdict | None  # None: not in the report
     rows: tuple[ZoomRow, ...]
+    spans: tuple[tuple[dt.datetime, dt.datetime], ...] = ()  # connected, overlapping rows merged
+    overlapping: int = 0  # rows at the same time as another of theirs (two devices): counted once
+    counts: bool = False  # whether the proposed mark counts towards the level
+    claimed: Attendee | None = None  # found by the coordinator's choice, not by email
+
+    def outcome(self, *, already_marked: bool) -> tuple[str, int] | None:
+        """The (status, minutes missed) the import saves; None: the mark is left as it is.
+        Someone in the report gets the verdict of their minutes; someone not in it is absent,
+        unless already marked (by a trainer who saw them in the room, say)."""
+        if self.verdict is not None:
+            return self.verdict.status, self.verdict.minutes_missed
+        if not already_marked:
+            return rules.ABSENT, 0
+        return None
 
 
 @dataclass(frozen=True)
 class Matching:
     proposals: dict[int, Proposal]
-    unmatched: list[ZoomRow]  # rows nobody on the register has claimed yet
-    ignored: list[ZoomRow]
+    unknown: list[Attendee]  # in the report, but nobody on the register, nor staff
+    recognised: list[Recognised] = field(default_factory=list)
+
+    @property
+    def unmatched(self) -> list[ZoomRow]:
+        return [row for attendee in self.unknown for row in attendee.rows]
 
 
-IGNORE = "ignore"
+def _sessions(rows: Iterable[ZoomRow]) -> list[rules.ZoomSession]:
+    return [rules.ZoomSession(r.joined_at, r.left_at, r.minutes) for r in rows]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(SUFFIX.sub("", name).casefold().split())
+
+
+def attendees(rows: Iterable[ZoomRow]) -> list[Attendee]:
+    """The report's rows by person, in the order they first appear: by email, else by name."""
+    grouped: dict[str, list[ZoomRow]] = {}
+    for row in rows:
+        key = row.email or f"name:{_name_key(row.name)}"
+        grouped.setdefault(key, []).append(row)
+    return [Attendee(name=found[0].name, email=found[0].email, rows=tuple(found))
+            for found in grouped.values()]
 
 
 def propose(rows: Iterable[ZoomRow], people: Iterable[Person], *,
-            decisions: Mapping[int, int | str] | None = None,
+            trainers: Iterable[Staff] = (), host_email: str = "",
+            decisions: Mapping[int, int] | None = None,
             starts_at: dt.datetime, finishes_at: dt.datetime, break_minutes: int,
-            minimum_percent: int) -> Matching:
-    """Match rows to the register by email (any case), then by the coordinator's decisions
-    (row line -> booking id, or IGNORE), group them per person and propose a verdict each.
-    Someone on the register with no rows gets no verdict."""
-    decisions = decisions or {}
+            teaching_minutes: int, minimum_percent: int) -> Matching:
+    """Match the report's people to the register by email (any case); recognise the run's
+    trainers and the meeting's host; then apply the coordinator's decisions (booking id -> the
+    line of the report's person who is them, for someone who joined under another email or
+    none). Each person on the register found in the report gets a verdict from their minutes.
+    A decision naming someone not on the register, or a line that is not an unknown person, is
+    left out."""
     people = list(people)
     by_email = {p.email.strip().lower(): p.booking_id for p in people if p.email.strip()}
-    on_register = {p.booking_id for p in people}
-    grouped: dict[int, list[ZoomRow]] = defaultdict(list)
-    unmatched: list[ZoomRow] = []
-    ignored: list[ZoomRow] = []
-    for row in rows:
-        booking_id = by_email.get(row.email.strip().lower())
-        decision = decisions.get(row.line)
-        if booking_id is None and decision == IGNORE:
-            ignored.append(row)
-        elif booking_id is None and isinstance(decision, int) and decision in on_register:
-            grouped[decision].append(row)
-        elif booking_id is None:
-            unmatched.append(row)
+    staff = list(trainers)
+    trainer_emails = {s.email.strip().lower() for s in staff if s.email.strip()}
+    trainer_names = {_name_key(s.name) for s in staff if s.name.strip()}
+    host = host_email.strip().lower()
+    found: dict[int, list[ZoomRow]] = {}
+    unknown: list[Attendee] = []
+    recognised: list[Recognised] = []
+    for attendee in attendees(rows):
+        booking_id = by_email.get(attendee.email) if attendee.email else None
+        if booking_id is not None:
+            found.setdefault(booking_id, []).extend(attendee.rows)
+        elif attendee.email and attendee.email in trainer_emails or (
+                not attendee.email and _name_key(attendee.name) in trainer_names):
+            recognised.append(Recognised(attendee, TRAINER))
+        elif host and attendee.email == host:
+            recognised.append(Recognised(attendee, HOST))
         else:
-            grouped[booking_id].append(row)
+            unknown.append(attendee)
+    on_register = {p.booking_id for p in people}
+    by_line = {a.line: a for a in unknown}
+    claimed: dict[int, Attendee] = {}
+    taken: set[int] = set()
+    for booking_id, line in (decisions or {}).items():
+        chosen = by_line.get(line)
+        if booking_id in on_register and chosen is not None and line not in taken:
+            claimed[booking_id] = chosen
+            taken.add(line)
+            found.setdefault(booking_id, []).extend(chosen.rows)
     proposals = {}
     for person in people:
-        found = tuple(grouped.get(person.booking_id, ()))
-        verdict = rules.zoom_verdict(
-            [rules.ZoomSession(r.joined_at, r.left_at, r.minutes) for r in found],
-            starts_at=starts_at, finishes_at=finishes_at, break_minutes=break_minutes,
-            minimum_percent=minimum_percent,
-        ) if found else None
-        proposals[person.booking_id] = Proposal(person.booking_id, verdict, found)
-    return Matching(proposals, unmatched, ignored)
+        own = tuple(sorted(found.get(person.booking_id, ()), key=lambda r: r.joined_at))
+        if not own:
+            proposals[person.booking_id] = Proposal(person.booking_id, None, ())
+            continue
+        merged = rules.merge_sessions(_sessions(own))
+        verdict = rules.zoom_verdict(_sessions(own), starts_at=starts_at, finishes_at=finishes_at,
+                                     break_minutes=break_minutes, teaching_minutes=teaching_minutes,
+                                     minimum_percent=minimum_percent)
+        proposals[person.booking_id] = Proposal(
+            person.booking_id, verdict, own, spans=merged.spans, overlapping=merged.overlapping,
+            counts=rules.counts_as_attended(verdict.status, verdict.minutes_missed,
+                                            teaching_minutes=teaching_minutes,
+                                            minimum_percent=minimum_percent),
+            claimed=claimed.get(person.booking_id),
+        )
+    return Matching(proposals, [a for a in unknown if a.line not in taken], recognised)
+
+
+def marks_to_record(matching: Matching, marked: Iterable[int]) -> list[tuple[int, str, int]]:
+    """(booking id, status, minutes missed) for each person whose mark the import saves; those
+    already `marked` and not in the report are left as they are."""
+    already = set(marked)
+    result = []
+    for booking_id, proposal in matching.proposals.items():
+        outcome = proposal.outcome(already_marked=booking_id in already)
+        if outcome is not None:
+            result.append((booking_id, *outcome))
+    return result
