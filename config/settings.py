@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "trainingdesk.lib.context_processors.site",
+                "trainingdesk.catalogue.context_processors.provider",
             ],
         },
     },

@@ -167,7 +167,7 @@ def test_the_number_of_queries_does_not_grow_with_the_bookings(
                            method="card", reference="", actor=coordinator)
     client.force_login(participant)
     # Session, user, their roles (for the navigation), bookings with balance and place in line,
-    # days, invoices.
-    with django_assert_num_queries(6):
+    # days, invoices; the footer's provider.
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert response.status_code == 200

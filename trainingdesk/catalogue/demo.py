@@ -59,6 +59,47 @@ SUPERVISION_TERMS = (
     "supervision, you will need to arrange your own supervision of your NVR client practice."
 )
 
+# The provider's own pages (the footer links to them). Demo wording: a real provider writes its
+# own, in the back office.
+ACCESSIBILITY_STATEMENT = """\
+PartnershipProjects runs this website. We want as many people as possible to be able to use it: \
+you should be able to zoom in up to 400% without the text spilling off the screen, get around the \
+whole site with a keyboard or speech recognition software, and listen to it with a screen reader.
+
+This website aims to meet the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA. \
+We check every page with automated tests and by keyboard before each change goes live.
+
+If you find a problem, or need information in a different format such as large print or an \
+audio recording, email training@example.org or call 020 7946 0000. We will reply within 5 \
+working days.
+
+If you are not happy with how we respond to your complaint, contact the Equality Advisory and \
+Support Service (EASS)."""
+
+PRIVACY_NOTICE = """\
+PartnershipProjects is the data controller for the personal information you give us when you \
+create an account, book a place or attend our training.
+
+We use your name, contact details, job and professional registration to run your booking, \
+invoice you or your employer, keep the attendance registers, and issue your attendance \
+confirmations and certificates. We keep booking and invoice records for 6 years, as the law on \
+accounts requires, and attendance records for as long as a certificate may need checking.
+
+We never sell your information. To see, correct or delete what we hold about you, email \
+training@example.org. You can also complain to the Information Commissioner's Office (ICO)."""
+
+TERMS = """\
+These terms apply to every booking made on this website with PartnershipProjects.
+
+A place is confirmed when we email you its confirmation and invoice. Invoices are payable within \
+30 days, and before the first day of training.
+
+You can cancel a booking from “My training”. The cancellation terms shown before you book say \
+how much of the price comes back, by how much notice you give. If we cancel a run, you get the \
+whole price back.
+
+The training is for your own practice: it does not entitle you to train others in NVR."""
+
 
 @dataclass
 class Demo:
@@ -95,6 +136,10 @@ def load_demo(today: dt.date | None = None) -> Demo:
             "accreditation": "An accredited training provider registered with the NVR "
                              "Association (NVRA)",
             "email": "training@example.org",
+            "phone": "020 7946 0000",
+            "accessibility_statement": ACCESSIBILITY_STATEMENT,
+            "privacy_notice": PRIVACY_NOTICE,
+            "terms": TERMS,
         },
     )
     programme, created = Programme.objects.get_or_create(
@@ -119,6 +164,21 @@ def load_demo(today: dt.date | None = None) -> Demo:
                 "coursework within 12 months of completing the Advanced training: 2 case "
                 "studies of 2000 words, a reflective log and required reading. The assessment "
                 "fee of £300 (including VAT) is charged only if you submit coursework."
+            ),
+            # The brochure's statements about the course, in its words.
+            "approach": (
+                "The NVR training provided by PartnershipProjects has been designed for working "
+                "with individual families. It is not a manualised group work programme."
+            ),
+            "training_others": (
+                "The training does not equip anyone to provide NVR training to other colleagues "
+                "or professionals within their organisation or agency. We actively discourage "
+                "such practice, which we feel is both unethical and unprofessional. "
+                "PartnershipProjects does not provide a ‘train the trainer’ option."
+            ),
+            "trainers": (
+                "All our NVR trainers and facilitators have many years’ experience and hold NVR "
+                "Association (NVRA) Accreditation at both practitioner and supervisor level."
             ),
         },
     )

@@ -17,6 +17,7 @@ from trainingdesk.catalogue.models import (
     Level,
     PriceOption,
     Programme,
+    Provider,
     RunStatus,
     TrainingDay,
 )
@@ -59,7 +60,7 @@ def past_runs(*, today: dt.date, level: Level | None = None) -> QuerySet[CourseR
 def catalogue_levels() -> list[Level]:
     """Every level of every programme, in programme and position order: one query."""
     return list(
-        Level.objects.select_related("programme", "prerequisite")
+        Level.objects.select_related("programme", "programme__provider", "prerequisite")
         .order_by("programme__name", "programme_id", "position", "id")
     )
 
@@ -105,3 +106,9 @@ def programmes_for_map() -> list[Programme]:
             )
         )
     )
+
+
+def site_provider() -> Provider | None:
+    """The provider who runs this site, named in every page's footer: the first one entered
+    (the catalogue may hold other providers' programmes; the site's own pages are the first's)."""
+    return Provider.objects.order_by("pk").first()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("training-map/", views.training_map, name="training_map"),
     path("courses/runs/<int:run_id>/", views.run_detail, name="run"),
     path("courses/<slug:programme>/<slug:level>/", views.level_detail, name="level"),
+    *(path(f"{page}/", views.provider_page, {"page": page}, name=page) for page in views.PROVIDER_PAGES),
 ]

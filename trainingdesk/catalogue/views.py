@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from trainingdesk.catalogue import presentation, seats, selectors
 from trainingdesk.catalogue.models import CourseRun, Level, VatTable
@@ -121,3 +123,22 @@ def level_detail(request: HttpRequest, programme: str, level: str) -> HttpRespon
 
     body = shared_body(request, "catalogue/level_body.html", build)
     return render(request, "catalogue/level.html", {"body": body})
+
+
+# The provider's own pages, linked from every page's footer: the text is the provider's, edited
+# in the back office. Each: the Provider field it shows, and the page's title.
+PROVIDER_PAGES = {
+    "accessibility": ("accessibility_statement", _("Accessibility statement")),
+    "privacy": ("privacy_notice", _("Privacy notice")),
+    "terms": ("terms", _("Terms and conditions")),
+}
+
+
+@cached_public_page
+@require_GET
+def provider_page(request: HttpRequest, page: str) -> HttpResponse:
+    field, title = PROVIDER_PAGES[page]
+    provider = selectors.site_provider()
+    return render(request, "catalogue/provider_page.html", {
+        "title": title, "provider": provider, "text": getattr(provider, field) if provider else "",
+    })
