@@ -15,6 +15,7 @@ urlpatterns = [
     path("control/", include("trainingdesk.bookings.control_urls")),
     path("attendance/", include("trainingdesk.attendance.urls")),
     path("", include("trainingdesk.certificates.urls")),
+    path("", include("trainingdesk.invoicing.urls")),
     path("", include("trainingdesk.bookings.urls")),
     path("", include("trainingdesk.catalogue.urls")),
 ]

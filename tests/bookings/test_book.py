@@ -316,3 +316,21 @@ def test_a_later_price_change_alters_neither_the_booking_nor_its_invoice(partici
     line = invoice.lines.get()
     assert (line.unit_net, line.vat_rate) == (Decimal("660.00"), Decimal("20.00"))
     assert "With group supervision" in line.description
+
+
+def test_an_employer_named_at_booking_becomes_an_organisation_and_is_found_again(run,
+                                                                                without_supervision):
+    run.capacity = 5
+    run.save()
+    payer = PayerDetails(payer="employer", billing_name="Leeds  City Council",
+                         billing_address="Civic Hall\nLeeds", billing_postcode="LS1 1UR",
+                         invoice_email="invoices@leeds.example.org")
+    first = book(participant=UserFactory(), run_id=run.pk, option_id=without_supervision.pk,
+                 payer=payer, now=NOW)
+    second = book(participant=UserFactory(), run_id=run.pk, option_id=without_supervision.pk,
+                  payer=PayerDetails(**{**payer.__dict__, "billing_name": "leeds city council"}),
+                  now=NOW)
+    council = Organisation.objects.get()
+    assert council.name == "Leeds City Council"
+    assert first.organisation == second.organisation == council
+    assert {i.customer_organisation for i in Invoice.objects.all()} == {council}

@@ -171,7 +171,7 @@ def test_the_demo_run_with_supervision_is_invoiced_at_660_plus_132_vat_making_79
         booking = Booking.objects.get(participant=alex)
         assert response.status_code == 302
         invoice = Invoice.objects.get(bookings=booking)
-        pdf = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
+        pdf = client.get(reverse("invoicing:pdf", args=[invoice.number]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "£660.00" in text
     assert "£132.00" in text

@@ -113,3 +113,23 @@ def test_the_csv_lists_both_directions_with_plain_amounts(client, coordinator, r
         "600.00", "owed")
     assert (found[over.reference]["balance"], found[over.reference]["direction"]) == (
         "-600.00", "refund due")
+
+
+def test_it_shows_each_customer_s_balance_with_an_employer_paying_for_two(client, coordinator,
+                                                                          run, without_supervision):
+    run.capacity = 5
+    run.save()
+    for name in ("Ann Able", "Bob Best"):
+        services.book(participant=UserFactory(full_name=name), run_id=run.pk,
+                      option_id=without_supervision.pk,
+                      payer=services.PayerDetails(payer="employer", billing_name="Leeds City Council",
+                                                  billing_address="Civic Hall", billing_postcode="LS1 1UR",
+                                                  invoice_email="invoices@leeds.example.org"))
+    _pay(_book(run, without_supervision, "Carol Cash"), coordinator, "600.00")
+    client.force_login(coordinator)
+    response = client.get(URL)
+    customers = response.context["customers"]
+    assert [(c.name, c.kind, c.balance) for c in customers] == [
+        ("Leeds City Council", "organisation", Decimal("1200.00"))]
+    page = response.content.decode()
+    assert "Customers with a balance" in page and "Carol Cash" not in page.split('id="customers"')[1]

@@ -362,3 +362,24 @@ def test_cancelling_the_run_needs_a_reason_and_a_confirmation(client, coordinato
     run.refresh_from_db()
     assert run.status == RunStatus.PUBLISHED
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
+
+
+def test_a_refund_over_what_was_paid_is_refused_at_the_amount_and_a_refund_reads_as_one(
+    client, coordinator, run, with_supervision
+):
+    booking = _book(run, with_supervision)
+    _pay(booking, coordinator, "792.00")
+    client.force_login(coordinator)
+    url = reverse("control:record_payment", args=[booking.reference])
+    refund = {"received_on": "2027-02-27", "method": "bank_transfer", "kind": "refund",
+              "invoice": "INV-000001"}
+    response = client.post(url, {**refund, "amount": "900.00"})
+    assert response.context["form"].errors == {
+        "amount": ["That is more than the £792.00 paid on invoice INV-000001."]}
+    assert Payment.objects.count() == 1
+    response = client.post(url, {**refund, "amount": "92.00"}, follow=True)
+    page = response.content.decode()
+    assert "Refund of £92.00 recorded against invoice INV-000001" in page
+    assert "£-92" not in page and "-£92" not in page
+    summary = client.get(url).content.decode()
+    assert "Payment of £792.00" in summary and "Refund of £92.00" in summary

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import UserFactory
-from trainingdesk.bookings.documents import render_invoice_attachment
 from trainingdesk.bookings.models import Booking
 from trainingdesk.bookings.services import PayerDetails, book, cancel_booking
+from trainingdesk.invoicing.documents import render_invoice_attachment
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def test_an_invoice_downloads_as_a_pdf_attachment_named_by_its_number(
 ):
     invoice = book_self(participant, run, with_supervision).invoices.get()
     client.force_login(participant)
-    response = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
+    response = client.get(reverse("invoicing:pdf", args=[invoice.number]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{invoice.number}.pdf"'
     text = pdf_text(response.content)
@@ -55,14 +55,14 @@ def test_a_credit_note_downloads_and_names_the_invoice_it_credits(
     credit_note = booking.invoices.get(kind="credit_note")
     invoice = credit_note.credits
     client.force_login(participant)
-    text = pdf_text(client.get(reverse("bookings:invoice_pdf", args=[credit_note.number])).content)
+    text = pdf_text(client.get(reverse("invoicing:pdf", args=[credit_note.number])).content)
     assert "Credit note" in text
     assert invoice.number in text
 
 
 def test_an_unknown_invoice_number_is_not_found(client, participant):
     client.force_login(participant)
-    assert client.get(reverse("bookings:invoice_pdf", args=["INV-999999"])).status_code == 404
+    assert client.get(reverse("invoicing:pdf", args=["INV-999999"])).status_code == 404
 
 
 def events(content: bytes) -> list:
@@ -100,7 +100,7 @@ def test_a_booking_without_a_place_offers_no_calendar(client, participant, run, 
 def test_an_invoice_says_how_its_vat_is_worked_out(client, participant, run, with_supervision):
     invoice = book_self(participant, run, with_supervision).invoices.get()
     client.force_login(participant)
-    response = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
+    response = client.get(reverse("invoicing:pdf", args=[invoice.number]))
     text = " ".join(pdf_text(response.content).split())
     assert "VAT is calculated on each line and rounded to the nearest penny (a half penny up)" in text
 
@@ -117,7 +117,7 @@ def test_an_invoice_prints_the_name_it_is_made_out_to_as_written(client, partici
     booking = book(participant=participant, run_id=run.pk, option_id=without_supervision.pk,
                    payer=self_paying(name), now=NOW)
     client.force_login(participant)
-    response = client.get(reverse("bookings:invoice_pdf", args=[booking.invoices.get().number]))
+    response = client.get(reverse("invoicing:pdf", args=[booking.invoices.get().number]))
     assert name in pdf_text(response.content)
 
 
@@ -132,7 +132,7 @@ def test_an_invoice_with_a_400_line_address_and_a_very_long_name_is_still_served
                    payer=payer, now=NOW)
     invoice = booking.invoices.get()
     client.force_login(participant)
-    response = client.get(reverse("bookings:invoice_pdf", args=[invoice.number]))
+    response = client.get(reverse("invoicing:pdf", args=[invoice.number]))
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 1
@@ -150,7 +150,7 @@ def test_an_invoice_pdf_carries_its_title_author_and_language_and_embeds_its_fon
     invoice = book_self(participant, run, with_supervision).invoices.get()
     client.force_login(participant)
     reader = PdfReader(io.BytesIO(
-        client.get(reverse("bookings:invoice_pdf", args=[invoice.number])).content))
+        client.get(reverse("invoicing:pdf", args=[invoice.number])).content))
     assert reader.metadata.title == f"VAT invoice {invoice.number}"
     assert reader.metadata.author == invoice.supplier_name
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"

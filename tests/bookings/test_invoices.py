@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import UserFactory
 from trainingdesk.accounts.models import Organisation
-from trainingdesk.bookings.documents import invoice_pdf
 from trainingdesk.bookings.models import Booking, Payer
 from trainingdesk.bookings.services import PayerDetails, book, cancel_booking
+from trainingdesk.invoicing.documents import invoice_pdf
 from trainingdesk.invoicing.models import DocumentKind, Invoice, NumberSeries
 
 

@@ -76,7 +76,7 @@ PAGES = {
     "my_training": ("get", lambda w: reverse("bookings:my_training")),
     "detail": ("get", lambda w: reverse("bookings:detail", args=[w.confirmed.reference])),
     "calendar": ("get", lambda w: reverse("bookings:calendar", args=[w.confirmed.reference])),
-    "invoice_pdf": ("get", lambda w: reverse("bookings:invoice_pdf", args=[w.invoice.number])),
+    "invoice_pdf": ("get", lambda w: reverse("invoicing:pdf", args=[w.invoice.number])),
     "cancel_page": ("get", lambda w: reverse("bookings:cancel", args=[w.confirmed.reference])),
 }
 ACTIONS = {
@@ -182,7 +182,7 @@ def test_a_trainer_who_booked_a_place_sees_their_own_booking(client, trainer, wo
     client.force_login(trainer)
     booking = world.trainers_own
     assert client.get(booking.get_absolute_url()).status_code == 200
-    assert client.get(reverse("bookings:invoice_pdf", args=[booking.invoices.get().number])).status_code == 200
+    assert client.get(reverse("invoicing:pdf", args=[booking.invoices.get().number])).status_code == 200
     assert client.get(reverse("bookings:calendar", args=[booking.reference])).status_code == 200
 
 

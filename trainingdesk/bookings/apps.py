@@ -12,6 +12,5 @@ class BookingsConfig(AppConfig):
         from trainingdesk.notifications import attachments
 
         seats.answer_with(selectors.seats_taken_on)
-        attachments.register("invoice", documents.render_invoice_attachment)
         attachments.register("ics", documents.render_calendar_attachment)
         periodic.register("bookings.expire_waitlist_offers", lambda now: services.expire_offers(now=now))

@@ -33,6 +33,7 @@ from trainingdesk.bookings.control_forms import (
 )
 from trainingdesk.bookings.models import Booking
 from trainingdesk.catalogue.models import CourseRun
+from trainingdesk.invoicing.selectors import customer_balances
 from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.csvfiles import csv_response
 
@@ -216,7 +217,8 @@ def record_payment(request: HttpRequest, reference: str) -> HttpResponse:
 @coordinator_required
 def outstanding(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/control/balances.html",
-                  {"balances": selectors.balances(), "section": "balances"})
+                  {"balances": selectors.balances(), "section": "balances",
+                   "customers": customer_balances(outstanding_only=True)})
 
 
 @require_safe

@@ -56,13 +56,6 @@ def active_booking_on(*, run: CourseRun, participant: User) -> Booking | None:
     return run.bookings.active().filter(participant=participant).first()
 
 
-def invoice_for_download(*, number: str) -> Invoice | None:
-    return (
-        Invoice.objects.select_related("credits")
-        .prefetch_related("lines").filter(number=number).first()
-    )
-
-
 def seats_taken_on(run_ids: list[int]) -> dict[int, int]:
     """Places taken (confirmed, or held by an open offer) on each of these runs: one query."""
     return dict(

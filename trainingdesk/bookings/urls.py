@@ -6,7 +6,6 @@ app_name = "bookings"
 urlpatterns = [
     path("courses/runs/<int:run_id>/book/", views.book, name="book"),
     path("my-training/", views.my_training, name="my_training"),
-    path("my-training/invoices/<str:number>.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("my-training/<str:reference>/", views.detail, name="detail"),
     path("my-training/<str:reference>/calendar.ics", views.calendar, name="calendar"),
     path("my-training/<str:reference>/cancel/", views.cancel, name="cancel"),

@@ -63,13 +63,6 @@ def _own_booking(request: HttpRequest, reference: str) -> Booking:
     return booking
 
 
-def _invoice_for(request: HttpRequest, number: str) -> Invoice:
-    invoice = selectors.invoice_for_download(number=number)
-    if invoice is None or not invoice.may_be_seen_by(_user(request)):
-        raise Http404("No such invoice")
-    return invoice
-
-
 # --- booking a place -------------------------------------------------------------------------
 
 
@@ -357,15 +350,6 @@ def leave_waitlist(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 # --- downloads -------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    invoice = _invoice_for(request, number)
-    response = HttpResponse(documents.invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response
 
 
 @login_required
