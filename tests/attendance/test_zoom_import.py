@@ -363,3 +363,19 @@ def test_only_the_coordinator_may_upload_or_save_a_report(client, request, coord
     assert not User.objects.filter(zoom_report_zone="Asia/Tokyo").exists()
     client.force_login(coordinator)
     assert client.get(location).status_code == 200  # still waiting for the coordinator
+
+
+def test_with_many_unknown_people_the_coordinator_types_a_row_number(client, coordinator, foundation_run, people):
+    guests = "".join(f"Guest {n},guest{n}@elsewhere.example,06/21/2022 09:30:00 AM,06/21/2022 04:30:00 PM,420,Yes\r\n"
+                     for n in range(250))
+    client.force_login(coordinator)
+    location = upload(client, day(foundation_run, 1), REPORT + guests)["Location"]
+    sam = f"who_{people['sam'].pk}"
+    assert 'type="number"' in client.get(location).content.decode()
+
+    refused = client.post(location, {"action": "update", sam: "3"})  # Pat's own row
+    assert refused.status_code == 400
+    assert "Row 3 is not one of the rows that match nobody on the register." in refused.content.decode()
+
+    response = client.post(location, {"action": "update", sam: "8"}, follow=True)
+    assert outcomes(response)[people["sam"].pk] == ("present", 0)
