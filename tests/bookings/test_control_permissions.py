@@ -32,6 +32,7 @@ def _urls(booking: Booking) -> list[str]:
         reverse("control:run_bookings", args=[run_id]),
         reverse("control:run_bookings_csv", args=[run_id]),
         reverse("control:cancel_run", args=[run_id]),
+        reverse("control:change_places", args=[run_id]),
         reverse("control:cancel_booking", args=[reference]),
         reverse("control:transfer_booking", args=[reference]),
         reverse("control:record_payment", args=[reference]),
@@ -77,3 +78,16 @@ def test_an_unknown_run_or_booking_is_not_found(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("control:run_bookings", args=[999])).status_code == 404
     assert client.get(reverse("control:cancel_booking", args=["BNOSUCH"])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", [None, "participant", "outsider", "trainer"])
+def test_nobody_but_the_coordinator_changes_a_run_s_places_or_cancels_it(client, booking, persona,
+                                                                         request):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+    run = booking.run
+    client.post(reverse("control:change_places", args=[run.pk]), {"capacity": 40})
+    client.post(reverse("control:cancel_run", args=[run.pk]), {"reason": "x", "confirm": "on"})
+    run.refresh_from_db()
+    booking.refresh_from_db()
+    assert (run.capacity, run.status, booking.status) == (2, "published", BookingStatus.CONFIRMED)

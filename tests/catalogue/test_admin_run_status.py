@@ -1,7 +1,7 @@
-"""A run's status and places in the back office go through the booking services: the change page
-cannot publish, unpublish or cancel a run; "Cancel the selected run" cancels its bookings with
-credit notes and tells everyone; a change of places is locked, checked against the seats taken
-and offers new places to the waitlist first."""
+"""A run's status and places go through the booking services: the back office's change page
+cannot publish, unpublish or cancel a run, nor change its places; those are on the run's bookings
+page, where a change of places is locked, checked against the seats taken and offers new places
+to the waitlist first."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 
 from tests.bookings.conftest import self_paying
 from tests.catalogue.admin_forms import RUNS_URL, change_url, run_post
@@ -100,98 +101,36 @@ def test_posting_a_status_on_the_change_page_changes_nothing(
                                                      "catalogue.courserun.changed"]).exists()
 
 
-# --- Cancel the selected run -------------------------------------------------------------------
+# --- Cancelling and places live on the run's bookings page --------------------------------------
 
-def ask_to_cancel(client: Client, *runs: CourseRun) -> object:
-    return client.post(RUNS_URL, {"action": "cancel_run", "index": 0,
-                                  "_selected_action": [r.pk for r in runs]})
+PLACES = "control:change_places"
 
 
-def confirm_cancel(client: Client, run: CourseRun, reason: str) -> object:
-    return client.post(RUNS_URL, {"action": "cancel_run", "_selected_action": [run.pk],
-                                  "confirm": "yes", "reason": reason}, follow=True)
+def places(client: Client, run: CourseRun, capacity: object) -> object:
+    return client.post(reverse(PLACES, args=[run.pk]), {"capacity": capacity})
 
 
-def test_cancelling_a_run_first_asks_why_and_explains_what_happens(
+def test_the_back_office_leaves_cancelling_and_places_to_the_bookings_page(
     client_as_coordinator: Client, run: CourseRun, line: list[User]
 ) -> None:
-    response = ask_to_cancel(client_as_coordinator, run)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Why is the run cancelled?" in html
-    assert "each invoice gets a credit note for its full amount" in html
-    assert "everyone booked or on the waitlist is emailed" in html
-    assert "2 people have a place and 3 people are waiting." in html
-    assert fresh(run).status == RunStatus.PUBLISHED
-    assert status(line[0]) == BookingStatus.CONFIRMED
+    page = client_as_coordinator.get(change_url(run)).content.decode()
+    assert reverse("control:run_bookings", args=[run.pk]) in page
+    assert 'name="capacity"' not in page
+    listing = client_as_coordinator.get(RUNS_URL).content.decode()
+    assert 'value="cancel_run"' not in listing
+    # A post of other places on the change page changes the title, never the places.
+    response = client_as_coordinator.post(change_url(run), run_post(run, capacity=9,
+                                                                     title="Summer 2027 (room 2)"))
+    assert response.status_code == 302
+    assert (fresh(run).title, fresh(run).capacity) == ("Summer 2027 (room 2)", 2)
 
-
-def test_the_cancel_action_cancels_every_booking_with_a_credit_note_and_tells_everyone(
-    client_as_coordinator: Client, run: CourseRun, line: list[User], coordinator: User,
-    django_capture_on_commit_callbacks,
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        response = confirm_cancel(client_as_coordinator, run, "The trainer is ill")
-    messages = [m.message for m in response.context["messages"]]
-    assert messages == ["Cancelled Foundation: Summer 2027. 5 bookings were cancelled with full "
-                        "credit notes, and everyone was emailed."]
-    assert fresh(run).status == RunStatus.CANCELLED
-    assert [status(p) for p in line] == (
-        [BookingStatus.CANCELLED] * 2 + [BookingStatus.LEFT_WAITLIST] * 3)
-    # Each of the two invoices is credited in full.
-    notes = Invoice.objects.filter(kind=DocumentKind.CREDIT_NOTE).select_related("credits")
-    assert sorted((n.participant.email, n.total_gross) for n in notes) == [
-        ("person1@example.org", Decimal("600.00")), ("person2@example.org", Decimal("600.00"))]
-    assert all(b.balance == 0 for b in Booking.objects.with_balance())
-    told = [m for m in mail.outbox if m.subject == "Cancelled: Foundation, Summer 2027"]
-    assert sorted(m.to[0] for m in told) == sorted(p.email for p in line)
-    assert all("The trainer is ill" in m.body for m in told)
-    entry = AuditEntry.objects.get(action="catalogue.run.cancelled")
-    assert (entry.actor, entry.before["status"], entry.after["status"], entry.reason) == (
-        coordinator, "published", "cancelled", "The trainer is ill")
-    assert AuditEntry.objects.filter(action="bookings.booking.cancelled").count() == 5
-
-
-def test_the_cancel_action_without_a_reason_asks_again_and_cancels_nothing(
-    client_as_coordinator: Client, run: CourseRun, line: list[User]
-) -> None:
-    response = confirm_cancel(client_as_coordinator, run, "   ")
-    assert response.status_code == 200
-    assert response.context_data["form"].errors == {"reason": ["This field is required."]}
-    assert fresh(run).status == RunStatus.PUBLISHED
-    assert status(line[0]) == BookingStatus.CONFIRMED
-    assert not AuditEntry.objects.filter(action="catalogue.run.cancelled").exists()
-
-
-def test_the_cancel_action_takes_one_run_at_a_time(
-    client_as_coordinator: Client, run: CourseRun
-) -> None:
-    other = CourseRunFactory(level=run.level, title="Autumn 2027")
-    response = client_as_coordinator.post(
-        RUNS_URL, {"action": "cancel_run", "index": 0, "_selected_action": [run.pk, other.pk]},
-        follow=True,
-    )
-    assert [m.message for m in response.context["messages"]] == ["Choose one run to cancel."]
-    assert CourseRun.objects.filter(status=RunStatus.CANCELLED).count() == 0
-
-
-def test_a_cancelled_run_is_not_cancelled_twice(
-    client_as_coordinator: Client, run: CourseRun
-) -> None:
-    confirm_cancel(client_as_coordinator, run, "Venue closed")
-    response = confirm_cancel(client_as_coordinator, run, "Venue closed again")
-    assert [m.message for m in response.context["messages"]] == [f"{run} is already cancelled."]
-    assert AuditEntry.objects.filter(action="catalogue.run.cancelled").count() == 1
-
-
-# --- Places ------------------------------------------------------------------------------------
 
 def test_raising_the_places_offers_them_to_the_waitlist_in_order(
     client_as_coordinator: Client, run: CourseRun, line: list[User], option: PriceOption,
     coordinator: User, django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_as_coordinator.post(change_url(run), run_post(run, capacity=4))
+        response = places(client_as_coordinator, run, 4)
     assert response.status_code == 302
     assert fresh(run).capacity == 4
     assert [status(p) for p in line] == [
@@ -203,8 +142,6 @@ def test_raising_the_places_offers_them_to_the_waitlist_in_order(
     entry = AuditEntry.objects.get(action="catalogue.run.capacity_changed")
     assert (entry.actor, entry.before["capacity"], entry.after["capacity"]) == (coordinator, 2, 4)
     assert AuditEntry.objects.filter(action="bookings.waitlist.offered").count() == 2
-    # Only the places changed: the run's other fields wrote no entry of their own.
-    assert not AuditEntry.objects.filter(action="catalogue.courserun.changed").exists()
 
     # The next person to book joins the waitlist behind them: the new places are taken.
     newcomer = people(1, start=9)[0]
@@ -213,19 +150,20 @@ def test_raising_the_places_offers_them_to_the_waitlist_in_order(
     assert booking.status == BookingStatus.WAITLISTED
 
 
+@pytest.mark.parametrize(("capacity", "message"), [
+    (1, "2 places are already taken: the run needs at least 2 places."),
+    (0, "A run needs at least one place."),
+    ("lots", "Enter a whole number of places, like 24."),
+])
 def test_places_below_the_seats_taken_are_refused_beside_the_field_and_nothing_is_saved(
-    client_as_coordinator: Client, run: CourseRun, line: list[User], coordinator: User
+    client_as_coordinator: Client, run: CourseRun, line: list[User], coordinator: User,
+    capacity: object, message: str,
 ) -> None:
-    response = client_as_coordinator.post(
-        change_url(run), run_post(run, capacity=1, title="Summer 2027 (smaller)")
-    )
+    response = places(client_as_coordinator, run, capacity)
     assert response.status_code == 200
-    form = response.context_data["adminform"].form
-    message = "2 places are already taken: the run needs at least 2 places."
-    assert form.errors == {"capacity": [message]}
-    assert message in response.content.decode()
-    stored = fresh(run)
-    assert (stored.title, stored.capacity) == ("Summer 2027", 2)
+    assert response.context["form"].errors == {"capacity": [message]}
+    assert 'href="#id_capacity"' in response.content.decode()
+    assert fresh(run).capacity == 2
     assert not AuditEntry.objects.filter(actor=coordinator).exists()
 
 
@@ -237,29 +175,11 @@ def test_places_may_be_lowered_to_the_seats_taken(
     for person in people(2):
         book(participant=person, run_id=run.pk, option_id=option.pk,
              payer=self_paying(person.full_name), now=BOOKED_AT)
-    response = client_as_coordinator.post(change_url(run), run_post(run, capacity=2))
+    response = places(client_as_coordinator, run, 2)
     assert response.status_code == 302
     assert fresh(run).capacity == 2
     entry = AuditEntry.objects.get(action="catalogue.run.capacity_changed")
     assert (entry.before["capacity"], entry.after["capacity"]) == (5, 2)
-
-
-def test_a_change_of_places_and_title_writes_an_entry_for_each(
-    client_as_coordinator: Client, run: CourseRun, line: list[User]
-) -> None:
-    response = client_as_coordinator.post(
-        change_url(run), run_post(run, capacity=3, title="Summer 2027 (bigger room)")
-    )
-    assert response.status_code == 302
-    stored = fresh(run)
-    assert (stored.title, stored.capacity) == ("Summer 2027 (bigger room)", 3)
-    changed = AuditEntry.objects.get(action="catalogue.courserun.changed")
-    assert (changed.before["title"], changed.after["title"]) == (
-        "Summer 2027", "Summer 2027 (bigger room)")
-    assert changed.before["capacity"] == changed.after["capacity"] == 2
-    places = AuditEntry.objects.get(action="catalogue.run.capacity_changed")
-    assert (places.before["capacity"], places.after["capacity"]) == (2, 3)
-    assert status(line[2]) == BookingStatus.OFFERED
 
 
 def test_the_service_refuses_places_below_the_seats_taken_at_the_field(

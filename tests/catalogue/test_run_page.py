@@ -9,12 +9,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.test import Client, override_settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from tests.factories import CourseRunFactory, UserFactory, VatRateFactory
 from tests.html import text_of
 from trainingdesk.accounts.models import User
-from trainingdesk.catalogue import views
 from trainingdesk.catalogue.demo import Demo
 from trainingdesk.catalogue.models import (
     Audience,
@@ -184,19 +183,6 @@ def test_an_open_run_links_to_its_booking_page(client: Client, brochure: Demo) -
     assert f'<a class="button" href="{reverse("bookings:book", kwargs={"run_id": run.pk})}">' \
            "Book a place</a>" in section
     assert "<button" not in section
-
-
-def test_without_a_booking_page_an_open_run_says_whom_to_email_and_shows_no_button(
-    client: Client, brochure: Demo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def no_bookings(name: str, **kwargs: object) -> str:
-        raise NoReverseMatch(name)
-
-    monkeypatch.setattr(views, "reverse", no_bookings)
-    section = _book_section(page(client, brochure.upcoming[0]))
-    assert "Book a place" in section
-    assert "mailto:training@example.org" in section
-    assert 'class="button"' not in section and "<button" not in section
 
 
 def test_it_states_who_should_attend_and_what_attending_earns(

@@ -72,6 +72,18 @@ class CancelBookingForm(forms.Form):
     )
 
 
+class PlacesForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("Places"), min_value=1, max_value=10000,
+        help_text=_("Not fewer than the places already taken. New places are offered to the "
+                    "waitlist first, in order."),
+        error_messages={"required": _("Enter how many places the run has."),
+                        "invalid": _("Enter a whole number of places, like 24."),
+                        "min_value": _("A run needs at least one place."),
+                        "max_value": _("Enter at most 10,000 places.")},
+    )
+
+
 class CancelRunForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the run cancelled?"), max_length=1000,

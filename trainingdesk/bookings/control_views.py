@@ -27,6 +27,7 @@ from trainingdesk.bookings.control_forms import (
     CancelBookingForm,
     CancelRunForm,
     PaymentForm,
+    PlacesForm,
     RunFilterForm,
     TransferForm,
     add_service_errors,
@@ -111,6 +112,25 @@ def run_bookings_csv(request: HttpRequest, run_id: int) -> HttpResponse:
     rows = selectors.run_bookings(run=run, **chosen)
     return csv_response(f"run-{run.pk}-bookings.csv", exports.BOOKING_HEADER,
                                 exports.booking_rows(rows))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def change_places(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(run_id)
+    form = PlacesForm(request.POST or None, initial={"capacity": run.capacity})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_capacity(run=run, capacity=form.cleaned_data["capacity"],
+                                     actor=_actor(request))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The run now has %(count)d places.")
+                             % {"count": form.cleaned_data["capacity"]})
+            return redirect("control:run_bookings", run_id=run.pk)
+    return render(request, "bookings/control/change_places.html",
+                  {"run": run, "form": form, "section": "runs"})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

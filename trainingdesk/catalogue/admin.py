@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers, widgets
+from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
@@ -25,7 +25,6 @@ from trainingdesk.accounts.models import Role, User
 from trainingdesk.audit.admin_mixins import AuditedAdmin
 from trainingdesk.catalogue import services
 from trainingdesk.catalogue.forms import (
-    CancelRunForm,
     CopyRunForm,
     CourseRunAdminForm,
     FeeForm,
@@ -145,16 +144,18 @@ class CourseRunAdmin(AuditedAdmin):
     list_filter = ("status", "level")
     search_fields = ("title", "level__name", "level__programme__name")
     inlines = (TrainingDayInline, PriceOptionInline)
-    actions = ("copy_to_new_dates", "publish", "cancel_run")
+    actions = ("copy_to_new_dates", "publish")
     save_on_top = True
-    # The status changes only through the actions "Publish" and "Cancel run", which call the
-    # services that check the days, cancel the bookings and tell people. A new run is a draft.
+    # The status changes only through the action "Publish", which checks the days, and the
+    # run's bookings page, which cancels it with its bookings and tells people. A new run is a
+    # draft. Its places, once it exists, change on the bookings page too.
     readonly_fields = ("status",)
     fieldsets = (
         (None, {"fields": ("level", "title", "status"),
-                "description": _("A new run is a draft. To publish or cancel a run, choose it "
-                                 "in the list of runs and use the action “Publish the "
-                                 "selected runs” or “Cancel the selected run”.")}),
+                "description": _("A new run is a draft. To publish a run, choose it in the list "
+                                 "of runs and use the action “Publish the selected runs”. "
+                                 "A run's places and cancelling it are on its bookings page "
+                                 "(“Bookings and places” above).")}),
         (_("Where"), {"fields": ("delivery", "platform", "joining_link", "venue_name",
                                  "venue_address", "time_zone")}),
         (_("Places and booking"), {"fields": ("capacity", "booking_opens_at",
@@ -176,34 +177,10 @@ class CourseRunAdmin(AuditedAdmin):
         qs = super().get_queryset(request)
         return qs.with_dates().select_related("level")  # type: ignore[attr-defined, no-any-return]
 
-    def get_object(
-        self, request: HttpRequest, object_id: str, from_field: str | None = None
-    ) -> CourseRun | None:
-        run = super().get_object(request, object_id, from_field)
-        if run is None or request.method != "POST":
-            return run
-        # Saving the change page: lock the run, as a booking does, for the rest of the request
-        # (the admin runs the change view in one transaction). Otherwise a booking could take a
-        # seat between the form's check of the places against the seats taken and the save.
-        return CourseRun.objects.select_for_update(of=("self",)).select_related("level").get(
-            pk=run.pk)
-
-    def save_model(self, request: HttpRequest, obj: CourseRun, form: Any, change: bool) -> None:
-        capacity = obj.capacity
-        capacity_changed = change and "capacity" in form.changed_data
-        if capacity_changed:
-            # The rest of the run saves (and is audited) here; its places change through
-            # change_capacity, which offers new places to the waitlist before anyone else.
-            obj.capacity = form.initial["capacity"]
-        super().save_model(request, obj, form, change)
-        if capacity_changed:
-            # Imported here: bookings sits above the catalogue and imports it at load time.
-            from trainingdesk.bookings import services as bookings_services
-
-            bookings_services.change_capacity(
-                run=obj, capacity=capacity, actor=request.user,  # type: ignore[arg-type]
-            )
-            obj.capacity = capacity
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A run's places change on its bookings page (control), which checks them against the
+        # seats taken under the run's lock and offers new places to the waitlist first.
+        return ("status", "capacity") if obj is not None else ("status",)
 
     @admin.display(description=_("first day"), ordering="first_date")
     def first_day(self, run: CourseRun) -> str:
@@ -310,59 +287,3 @@ class CourseRunAdmin(AuditedAdmin):
                 messages.SUCCESS,
             )
 
-    # --- Cancel -------------------------------------------------------------------------------
-
-    @admin.action(description=_("Cancel the selected run"), permissions=["change"])
-    def cancel_run(
-        self, request: HttpRequest, queryset: QuerySet[CourseRun]
-    ) -> HttpResponse | None:
-        """Ask why, then cancel the run through bookings' cancel_run: every booking cancelled
-        with a full credit note, and everyone booked or waiting told."""
-        runs = list(CourseRun.objects.select_related("level").filter(
-            pk__in=queryset.values("pk"))[:2])
-        if len(runs) != 1:
-            self.message_user(request, _("Choose one run to cancel."), messages.ERROR)
-            return None
-        run = runs[0]
-        if run.is_cancelled:
-            self.message_user(request, _("%(run)s is already cancelled.") % {"run": run},
-                              messages.WARNING)
-            return None
-        form = CancelRunForm(request.POST if "confirm" in request.POST else None)
-        if form.is_valid():
-            # Imported here: bookings sits above the catalogue and imports it at load time.
-            from trainingdesk.bookings import services as bookings_services
-
-            try:
-                count = bookings_services.cancel_run(
-                    run=run, actor=request.user,  # type: ignore[arg-type]
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Cancelled %(run)s. %(count)d booking was cancelled with a full credit "
-                        "note, and everyone was emailed.",
-                        "Cancelled %(run)s. %(count)d bookings were cancelled with full credit "
-                        "notes, and everyone was emailed.",
-                        count,
-                    ) % {"run": run, "count": count},
-                    messages.SUCCESS,
-                )
-                return None
-        active = run.bookings.active().count()
-        holding = run.bookings.holding_seats().count()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Cancel %(run)s") % {"run": run},
-            "opts": self.opts,
-            "run": run,
-            "form": form,
-            "booked": holding,
-            "waiting": active - holding,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/catalogue/courserun/cancel_run.html", context)

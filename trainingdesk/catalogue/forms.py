@@ -67,21 +67,6 @@ class CourseRunAdminForm(forms.ModelForm):
                 parts[0].attrs["aria-label"] = f"{field.label}: date"
                 parts[1].attrs["aria-label"] = f"{field.label}: time"
 
-    def clean_capacity(self) -> int:
-        capacity: int = self.cleaned_data["capacity"]
-        if self.instance.pk is None or capacity == self.instance.capacity:
-            return capacity
-        # Imported here, not at the top: bookings sits above the catalogue and imports it, so
-        # the catalogue may only reach up into bookings when it runs, never at import time.
-        from trainingdesk.bookings.services import places_taken_message, seats_taken
-
-        # The admin locked the run for this request (CourseRunAdmin.get_object), so this count
-        # holds until the change is saved; change_capacity checks it again under its own lock.
-        taken = seats_taken(self.instance)
-        if capacity < taken:
-            raise ValidationError(places_taken_message(taken))
-        return capacity
-
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -229,17 +214,6 @@ def _checked_price(amount: Decimal) -> Decimal:
     if problem:
         raise ValidationError(problem)
     return amount
-
-
-class CancelRunForm(forms.Form):
-    """Why a run is cancelled: the reason goes into every participant's email and credit note."""
-
-    reason = forms.CharField(
-        label=_("Why is the run cancelled?"), max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Everyone booked or waiting is told this in their email, and it is written "
-                    "on their credit notes."),
-    )
 
 
 class CopyRunForm(forms.Form):

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -17,14 +16,6 @@ from trainingdesk.catalogue import presentation, seats, selectors
 from trainingdesk.catalogue.models import CourseRun, Level, VatTable
 from trainingdesk.lib.money import TaxedAmount
 from trainingdesk.lib.pagecache import cached_public_page, shared_body
-
-
-def _book_url(run: CourseRun) -> str | None:
-    """Where to book this run, once the bookings app provides a page for it."""
-    try:
-        return reverse("bookings:book", kwargs={"run_id": run.pk})
-    except NoReverseMatch:
-        return None
 
 
 def _fee(level: Level, vat: VatTable) -> TaxedAmount | None:
@@ -90,7 +81,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "local_time_slots": viewer_zone is None,
             "options": presentation.option_rows(run, vat, timezone.localdate()),
             "fee": _fee(run.level, vat),
-            "book_url": _book_url(run) if summary.booking.is_open else None,
+            # The booking page is bookings', above the catalogue: the template links to it.
+            "can_book": summary.booking.is_open,
         }
 
     # Staff also see drafts: theirs is a body of its own.
