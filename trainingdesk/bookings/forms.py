@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from trainingdesk.accounts.models import Organisation, User
 from trainingdesk.bookings import pricing
@@ -37,9 +38,9 @@ _EMPLOYER_FIELDS = {
 class _PayerBlock:
     """The part of the form one kind of payer fills in, and the messages that name its fields."""
 
-    required: dict[str, str]  # field: the message when it is left empty
+    required: dict[str, StrOrPromise]  # field: the message when it is left empty
     email: str
-    malformed_email: str
+    malformed_email: StrOrPromise
     postcode: str
 
 
@@ -160,7 +161,7 @@ class BookingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """Every check that needs more than one field, in the same pass as the fields' own, so
         that a participant sees every problem at once rather than one round after another."""
-        data = super().clean()
+        data = super().clean() or {}
         payer = data.get("payer")
         organisation = data.get("organisation") if payer == Payer.EMPLOYER else None
         if organisation is not None:
@@ -187,7 +188,7 @@ class BookingForm(forms.Form):
         if postcode and not looks_like_postcode(postcode):
             self._refuse(block.postcode, _("Enter a real postcode, like SW1A 1AA."))
 
-    def _refuse(self, name: str, message: str) -> None:
+    def _refuse(self, name: str, message: StrOrPromise) -> None:
         if name not in self.errors:  # one message a field: its own check has spoken already
             self.add_error(name, message)
 
