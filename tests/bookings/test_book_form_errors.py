@@ -33,7 +33,8 @@ def _post(client, run, **data: Any):
 
 
 def _summary_links(html: str) -> list[tuple[str, str]]:
-    summary = html[html.index('class="error-summary"'):html.index("</ul>", html.index('class="error-summary"'))]
+    start = html.index('class="error-summary"')
+    summary = html[start:html.index("</ul>", start)]
     return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
 
 
@@ -80,7 +81,8 @@ def test_an_employer_from_the_list_needs_only_its_purchase_order_and_an_expired_
     council = Organisation.objects.create(
         name="Leeds City Council", billing_address="Civic Hall\nLeeds", postcode="LS1 1UR",
         invoice_email="invoices@leeds.example.org", requires_purchase_order=True)
-    DiscountCode.objects.create(code="OLD10", percent_off=Decimal(10), valid_until=NOW.date().replace(year=2026))
+    DiscountCode.objects.create(code="OLD10", percent_off=Decimal(10),
+                                valid_until=NOW.date().replace(year=2026))
     client.force_login(participant)
     response = _post(client, run, option=without_supervision.pk, payer="employer",
                      organisation=council.pk, discount_code="old10")
@@ -132,3 +134,15 @@ def test_both_payer_blocks_have_a_heading_and_a_script_shows_only_the_chosen_one
     assert re.search(r'<fieldset[^>]*data-payer-block="employer"', html)
     assert "<legend" in html and "If you are paying yourself" in html and "If your employer is paying" in html
     assert "js/book.js" in html
+
+
+def test_the_booking_page_writes_its_price_the_one_way_the_catalogue_does(
+    client, participant, run, without_supervision
+):
+    from tests.html import text_of
+
+    client.force_login(participant)
+    response = _post(client, run, option=without_supervision.pk, payer="self", billing_name="Pat",
+                     billing_address="1 High Street", invoice_email="pat@example.org", accept_terms="on")
+    page = text_of(client.get(response["Location"]).content.decode())
+    assert "£600 (£500 + £100 VAT)" in page
