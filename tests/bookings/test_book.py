@@ -89,7 +89,7 @@ def code_10(run) -> DiscountCode:
 
 
 def test_a_past_run_is_refused(participant, without_supervision, run, code_10):
-    _refused("already started", participant=participant, run_id=run.pk,
+    _refused("has finished", participant=participant, run_id=run.pk,
              option_id=without_supervision.pk, discount_code="EARLY10",
              now=dt.datetime(2027, 10, 1, tzinfo=dt.UTC))
 

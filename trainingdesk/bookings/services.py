@@ -168,16 +168,8 @@ def _earlier_submission(participant: User, token: uuid.UUID) -> Booking | None:
 
 
 def _check_bookable(participant: User, run: CourseRun, option_id: int, now: dt.datetime) -> PriceOption:
-    if run.status == RunStatus.CANCELLED:
-        raise ValidationError("This run has been cancelled and cannot be booked.")
-    if run.status != RunStatus.PUBLISHED:
-        raise ValidationError("This run is not open for booking.")
-    if run.has_started(now):
-        raise ValidationError("This run has already started, so it can no longer be booked.")
-    if run.booking_opens_at and now < run.booking_opens_at:
-        raise ValidationError("Booking for this run has not opened yet.")
-    if now >= run.booking_closes_at:
-        raise ValidationError("Booking for this run has closed.")
+    if refusal := run.refusal_to_book(now):
+        raise ValidationError(refusal)
     if refusal := admission_refusal(participant, run.level):
         raise ValidationError(refusal)
     if Booking.objects.filter(run=run, participant=participant, status__in=ACTIVE).exists():

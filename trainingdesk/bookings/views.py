@@ -96,8 +96,6 @@ def _why_unbookable(run: CourseRun, user: User, now: dt.datetime) -> str | None:
     state = presentation.booking(run, now)
     if not state.is_open:
         return state.text
-    if run.has_started(now):  # days prefetched
-        return _("This run has already started, so it can no longer be booked")
     return admission_refusal(user, run.level)
 
 

@@ -11,7 +11,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import ProfessionalBody, validate_zone
@@ -336,6 +335,22 @@ class CourseRunQuerySet(models.QuerySet["CourseRun"]):
         )
 
 
+class BookingState(models.TextChoices):
+    """Where a run stands for booking. `refusal` is what someone trying to book is told."""
+
+    OPEN = "open", _("Booking open")
+    CANCELLED = "cancelled", _("This run has been cancelled and cannot be booked.")
+    FINISHED = "finished", _("This run has finished.")
+    DRAFT = "draft", _("This run is not open for booking.")
+    STARTED = "started", _("This run has already started, so it can no longer be booked.")
+    NOT_YET_OPEN = "not_yet_open", _("Booking for this run has not opened yet.")
+    CLOSED = "closed", _("Booking for this run has closed.")
+
+    @property
+    def refusal(self) -> str:
+        return str(self.label)
+
+
 class CourseRun(models.Model):
     """One delivery of a level: its days, where it happens, its seats and its prices."""
 
@@ -397,13 +412,31 @@ class CourseRun(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == RunStatus.CANCELLED
 
-    def booking_is_open(self, now: dt.datetime | None = None) -> bool:
-        now = now or timezone.now()
+    def booking_state(self, now: dt.datetime) -> BookingState:
+        """Whether the run can be booked at `now`, and if not, why: the one home of the rule
+        that the run page, the booking page and the booking service all ask."""
+        if self.is_cancelled:
+            return BookingState.CANCELLED
+        days = sorted(self.days.all(), key=lambda day: day.number)  # prefetched by the callers
+        if days and now >= days[-1].finishes_at:
+            return BookingState.FINISHED
         if not self.is_published:
-            return False
+            return BookingState.DRAFT
+        if days and now >= days[0].starts_at:
+            return BookingState.STARTED
         if self.booking_opens_at and now < self.booking_opens_at:
-            return False
-        return now < self.booking_closes_at
+            return BookingState.NOT_YET_OPEN
+        if now >= self.booking_closes_at:
+            return BookingState.CLOSED
+        return BookingState.OPEN
+
+    def booking_is_open(self, now: dt.datetime) -> bool:
+        return self.booking_state(now) == BookingState.OPEN
+
+    def refusal_to_book(self, now: dt.datetime) -> str | None:
+        """What a person trying to book at `now` is told; None when the run can be booked."""
+        state = self.booking_state(now)
+        return None if state == BookingState.OPEN else str(state.refusal)
 
     def first_day(self) -> TrainingDay | None:
         """The lowest-numbered day, from the prefetched days when the query fetched them."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from trainingdesk.catalogue.models import (
     Audience,
+    BookingState,
     CourseRun,
     Level,
     PriceOption,
@@ -106,28 +107,29 @@ def _moment(moment: dt.datetime, zone: str) -> str:
 
 
 def has_finished(run: CourseRun, now: dt.datetime) -> bool:
-    days = _days(run)
-    return bool(days) and now >= days[-1].finishes_at
+    return run.booking_state(now) == BookingState.FINISHED
 
 
 def booking(run: CourseRun, now: dt.datetime) -> Booking:
-    if run.is_cancelled:
-        return Booking(False, _("This run has been cancelled"))
-    if has_finished(run, now):
-        return Booking(False, _("This run has finished"))
-    if not run.is_published:
-        return Booking(False, _("Draft: not open for booking"))
-    if run.booking_is_open(now):
+    """The run's `booking_state` (the one rule) in the catalogue's words, with its dates."""
+    state = run.booking_state(now)
+    if state == BookingState.OPEN:
         return Booking(True, _("Booking open until %(when)s %(zone)s") % {
             "when": _moment(run.booking_closes_at, run.time_zone),
             "zone": zone_label(run.time_zone, run.booking_closes_at),
         })
-    if run.booking_opens_at and now < run.booking_opens_at:
+    if state == BookingState.NOT_YET_OPEN and run.booking_opens_at:
         return Booking(False, _("Booking opens on %(when)s %(zone)s") % {
             "when": _moment(run.booking_opens_at, run.time_zone),
             "zone": zone_label(run.time_zone, run.booking_opens_at),
         })
-    return Booking(False, _("Booking has closed"))
+    texts = {
+        BookingState.CANCELLED: _("This run has been cancelled"),
+        BookingState.FINISHED: _("This run has finished"),
+        BookingState.DRAFT: _("Draft: not open for booking"),
+        BookingState.STARTED: _("This run has started, so it can no longer be booked"),
+    }
+    return Booking(False, texts.get(state, _("Booking has closed")))
 
 
 def price_from(run: CourseRun, vat: VatTable, on: dt.date) -> TaxedAmount | None:
