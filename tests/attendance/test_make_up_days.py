@@ -124,3 +124,27 @@ def test_choosing_no_day_says_so(client, coordinator, missed_day_3, later_run):
 def test_an_unknown_booking_is_not_found(client, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("attendance:assign_make_up", args=["BNOSUCH"])).status_code == 404
+
+
+def test_cancelling_the_run_of_a_make_up_day_counts_it_releases_it_and_tells_its_participant(
+        client, coordinator, missed_day_3, later_run, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    services.assign_make_up_day(booking=missed_day_3, day=day(later_run, 3), actor=coordinator)
+    client.force_login(coordinator)
+    cancel = reverse("control:cancel_run", args=[later_run.pk])
+    assert ("1 participant of another run has a make-up day on this run"
+            in client.get(cancel).content.decode())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel, {"reason": "Venue flooded", "confirm": "on"}, follow=True)
+    assert "1 make-up day on it was released and its participant emailed." in (
+        response.content.decode())
+    assert not MakeUpDay.objects.exists()
+    told = [m for m in mail.outbox if m.to == [missed_day_3.participant.email]]
+    assert [m.subject for m in told] == [f"Your make-up day is cancelled: Foundation, {later_run.title}"]
+    assert "Venue flooded" in told[0].body and "Day 3 is open again" in told[0].body
+    entry = AuditEntry.objects.get(action="attendance.make_up_day.released")
+    assert (entry.actor, entry.reason) == (coordinator, "Run cancelled: Venue flooded")
+    # Day 3 can be made up again, on another run.
+    assert client.get(url(missed_day_3)).status_code == 200

@@ -6,10 +6,12 @@ class AttendanceConfig(AppConfig):
     verbose_name = "Attendance"
 
     def ready(self) -> None:
-        from trainingdesk.attendance import documents
+        from trainingdesk.attendance import documents, services
         from trainingdesk.attendance.issuer import ConfirmationIssuer
+        from trainingdesk.bookings.services import when_a_run_is_cancelled
         from trainingdesk.lib import verification
         from trainingdesk.notifications import attachments
 
         attachments.register("confirmation", documents.render_confirmation_attachment)
         verification.register(ConfirmationIssuer())  # the public page finds confirmations
+        when_a_run_is_cancelled(services.MakeUpDaysOnACancelledRun())

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from trainingdesk.accounts.models import User
 from trainingdesk.attendance import rules
@@ -461,3 +462,36 @@ def reissue_confirmation(*, confirmation: AttendanceConfirmation, actor: User,
                    reason=f"In place of {old.code}")
         _email_issued(new)
         return new
+
+
+class MakeUpDaysOnACancelledRun:
+    """A cancelled run's days can no longer serve as make-up days: each is released (the
+    participant's missed day is open again for the coordinator to give another), audited, and
+    its participant told. Registered with bookings' run cancellation."""
+
+    def count_on(self, run: CourseRun) -> str | None:
+        count = MakeUpDay.objects.filter(day__run=run).count()
+        if not count:
+            return None
+        return ngettext(
+            "%(count)d participant of another run has a make-up day on this run: it is released "
+            "and they are emailed.",
+            "%(count)d participants of other runs have make-up days on this run: they are "
+            "released and the participants emailed.", count) % {"count": count}
+
+    def cancel_on(self, *, run: CourseRun, reason: str, actor: User, now: dt.datetime) -> str | None:
+        make_ups = list(MakeUpDay.objects.filter(day__run=run)
+                        .select_related("booking__participant", "booking__run__level", "day"))
+        for make_up in make_ups:
+            log_action(actor, "attendance.make_up_day.released", make_up,
+                       before=snapshot(make_up), reason=f"Run cancelled: {reason}")
+            send_email(to=[make_up.booking.participant.email],
+                       template="attendance/email/make_up_day_cancelled.txt",
+                       context={"participant": make_up.booking.participant, "day": make_up.day,
+                                "run": run, "booking": make_up.booking, "reason": reason})
+        MakeUpDay.objects.filter(pk__in=[m.pk for m in make_ups]).delete()
+        if not make_ups:
+            return None
+        return ngettext("%(count)d make-up day on it was released and its participant emailed.",
+                        "%(count)d make-up days on it were released and their participants "
+                        "emailed.", len(make_ups)) % {"count": len(make_ups)}

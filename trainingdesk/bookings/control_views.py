@@ -140,18 +140,20 @@ def cancel_run(request: HttpRequest, run_id: int) -> HttpResponse:
     form = CancelRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.cancel_run(run=run, actor=_actor(request),
-                                        reason=form.cleaned_data["reason"])
+            done = services.cancel_run(run=run, actor=_actor(request),
+                                       reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, ngettext(
+            messages.success(request, " ".join([ngettext(
                 "The run is cancelled. %(count)d booking was cancelled and credited; "
                 "everyone has been emailed.",
                 "The run is cancelled. %(count)d bookings were cancelled and credited; "
-                "everyone has been emailed.", count) % {"count": count})
+                "everyone has been emailed.", done.bookings) % {"count": done.bookings},
+                *done.also]))
             return redirect("control:run_bookings", run_id=run.pk)
-    return render(request, "bookings/control/cancel_run.html", {"run": run, "form": form})
+    return render(request, "bookings/control/cancel_run.html",
+                  {"run": run, "form": form, "also": services.also_on_the_run(run)})
 
 
 # --- one booking's actions -------------------------------------------------------------------

@@ -6,6 +6,7 @@ Rows here change only through `bookings.services`.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -61,6 +62,10 @@ class BookingQuerySet(models.QuerySet["Booking"]):
 
     def active(self) -> BookingQuerySet:
         return self.filter(status__in=ACTIVE)
+
+    def expired_offers(self, now: dt.datetime) -> BookingQuerySet:
+        """Offers of a place whose time is up (see `Booking.offer_has_expired`)."""
+        return self.filter(status=BookingStatus.OFFERED, offer_expires_at__lte=now)
 
     def waitlist(self) -> BookingQuerySet:
         """Who is waiting, first in line first."""
@@ -187,6 +192,14 @@ class Booking(models.Model):
     def price(self) -> TaxedAmount:
         return TaxedAmount(net=self.net, vat=self.vat, gross=self.gross,
                            rate_percent=self.vat_rate)
+
+    def offer_has_expired(self, now: dt.datetime) -> bool:
+        """An offer of a place may be taken until the moment it expires, not at that moment."""
+        return (self.status == BookingStatus.OFFERED and self.offer_expires_at is not None
+                and now >= self.offer_expires_at)
+
+    def offer_is_open(self, now: dt.datetime) -> bool:
+        return self.status == BookingStatus.OFFERED and not self.offer_has_expired(now)
 
     @property
     def holds_seat(self) -> bool:

@@ -17,7 +17,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -242,6 +242,23 @@ def _take_discount(code: str, run: CourseRun, now: dt.datetime) -> DiscountCode 
     return discount
 
 
+def _close(booking: Booking, *, reason: str, now: dt.datetime, actor: User | None,
+           action: str = "bookings.booking.cancelled") -> None:
+    """End a live booking, the one way every path does it (cancelling, a run's cancellation, an
+    offer expiring): a place in line ends as "left the waitlist" and gives back its discount
+    code's use; a confirmed place ends as cancelled. Audited. Call with the run locked."""
+    before = snapshot(booking)
+    was_waiting = booking.status in (BookingStatus.WAITLISTED, BookingStatus.OFFERED)
+    booking.status = BookingStatus.LEFT_WAITLIST if was_waiting else BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.offer_expires_at = None
+    booking.cancellation_reason = reason
+    booking.save(update_fields=["status", "cancelled_at", "offer_expires_at", "cancellation_reason"])
+    if was_waiting:
+        _release_discount(booking)
+    log_action(actor, action, booking, before=before, after=snapshot(booking), reason=reason)
+
+
 def _release_discount(booking: Booking) -> None:
     """Give back the use of a discount code taken by a booking that never held a place (it
     left the waitlist, declined or let its offer expire): a limited code is for places."""
@@ -389,7 +406,6 @@ def _cancel(
                                   "Cancel the booking instead.")
         if not is_coordinator and run.has_started(now):
             raise ValidationError("This run has started: ask the training coordinator to cancel.")
-        before = snapshot(booking)
         held_seat = booking.holds_seat
         was_waiting = booking.status in (BookingStatus.WAITLISTED, BookingStatus.OFFERED)
         credit_notes: list[Invoice] = []
@@ -407,15 +423,7 @@ def _cancel(
                     f"Cancellation charge for booking {booking.reference} ({run}), {notice} "
                     f"days' notice: {(100 - refund).normalize():f}% of the price is kept under "
                     "the cancellation terms.", amount)], now, actor)
-        booking.status = BookingStatus.LEFT_WAITLIST if was_waiting else BookingStatus.CANCELLED
-        booking.cancelled_at = now
-        booking.offer_expires_at = None
-        booking.cancellation_reason = reason
-        booking.save(update_fields=["status", "cancelled_at", "offer_expires_at", "cancellation_reason"])
-        if was_waiting:
-            _release_discount(booking)
-        log_action(actor, "bookings.booking.cancelled", booking, before=before,
-                   after=snapshot(booking), reason=reason)
+        _close(booking, reason=reason, now=now, actor=actor)
         if notify:
             send_email(
                 to=_recipients(booking), template="bookings/email/cancelled.txt",
@@ -428,9 +436,41 @@ def _cancel(
         return booking
 
 
-def cancel_run(*, run: CourseRun, actor: User, reason: str, now: dt.datetime | None = None) -> int:
-    """Cancel a run: every live booking is cancelled with a full credit note, and everyone
-    booked or waiting is told. Returns how many bookings were cancelled."""
+class AlsoOnTheRun(Protocol):
+    """What an app above bookings has on a run that its cancellation must deal with (a make-up
+    day another run's participant was given on it). Bookings asks; the app answers, having
+    registered itself with `when_a_run_is_cancelled` at start-up."""
+
+    def count_on(self, run: CourseRun) -> str | None:
+        """What the cancel page warns of, in a sentence; None when there is nothing."""
+
+    def cancel_on(self, *, run: CourseRun, reason: str, actor: User, now: dt.datetime) -> str | None:
+        """Deal with it inside the run's cancellation (audited, people told); say what was done."""
+
+
+_also_on_a_run: list[AlsoOnTheRun] = []
+
+
+def when_a_run_is_cancelled(party: AlsoOnTheRun) -> None:
+    _also_on_a_run.append(party)
+
+
+def also_on_the_run(run: CourseRun) -> list[str]:
+    """What else a cancellation of this run affects, for the page that asks to confirm it."""
+    return [text for party in _also_on_a_run if (text := party.count_on(run))]
+
+
+@dataclass(frozen=True)
+class RunCancellation:
+    bookings: int
+    also: list[str]
+
+
+def cancel_run(*, run: CourseRun, actor: User, reason: str,
+               now: dt.datetime | None = None) -> RunCancellation:
+    """Cancel a run: every live booking is cancelled with a full credit note, everyone booked
+    or waiting is told, and whatever else is on the run (make-up days) is dealt with by the app
+    that owns it. Returns how many bookings were cancelled and what else was done."""
     now = now or timezone.now()
     if not actor.is_coordinator:
         raise ValidationError("Only the training coordinator can cancel a run.")
@@ -454,24 +494,15 @@ def cancel_run(*, run: CourseRun, actor: User, reason: str, now: dt.datetime | N
         )
         for booking in bookings:
             credit_notes = _credit_everything(booking, f"Run cancelled: {reason}", now, actor)
-            before = snapshot(booking)
-            waiting = booking.status != BookingStatus.CONFIRMED
-            booking.status = BookingStatus.LEFT_WAITLIST if waiting else BookingStatus.CANCELLED
-            booking.cancelled_at = now
-            booking.offer_expires_at = None
-            booking.cancellation_reason = f"Run cancelled: {reason}"
-            booking.save(update_fields=["status", "cancelled_at", "offer_expires_at",
-                                        "cancellation_reason"])
-            if waiting:
-                _release_discount(booking)
-            log_action(actor, "bookings.booking.cancelled", booking, before=before,
-                       after=snapshot(booking), reason=booking.cancellation_reason)
+            _close(booking, reason=f"Run cancelled: {reason}", now=now, actor=actor)
             send_email(
                 to=_recipients(booking), template="bookings/email/run_cancelled.txt",
                 context={**_context(booking), "reason": reason, "credit_notes": credit_notes},
                 attachments=[{"kind": "invoice", "id": d.pk} for d in credit_notes],
             )
-        return len(bookings)
+        also = [text for party in _also_on_a_run
+                if (text := party.cancel_on(run=run, reason=reason, actor=actor, now=now))]
+        return RunCancellation(bookings=len(bookings), also=also)
 
 
 # --- the waitlist ----------------------------------------------------------------------------
@@ -504,7 +535,7 @@ def accept_offer(*, booking: Booking, actor: User, now: dt.datetime | None = Non
             raise ValidationError("This offer is not yours.")
         if booking.status != BookingStatus.OFFERED:
             raise ValidationError("There is no open offer on this booking.")
-        expired = bool(booking.offer_expires_at and now >= booking.offer_expires_at)
+        expired = booking.offer_has_expired(now)
         if expired:
             # Pass the seat on, and let that commit: raising inside this block would undo it.
             _expire(booking, now)
@@ -549,14 +580,8 @@ def leave_waitlist(*, booking: Booking, actor: User, now: dt.datetime | None = N
 
 
 def _expire(booking: Booking, now: dt.datetime) -> None:
-    before = snapshot(booking)
-    booking.status = BookingStatus.LEFT_WAITLIST
-    booking.cancelled_at = now
-    booking.cancellation_reason = "The offer of a place expired"
-    booking.offer_expires_at = None
-    booking.save(update_fields=["status", "cancelled_at", "cancellation_reason", "offer_expires_at"])
-    _release_discount(booking)
-    log_action(None, "bookings.waitlist.expired", booking, before=before, after=snapshot(booking))
+    _close(booking, reason="The offer of a place expired", now=now, actor=None,
+           action="bookings.waitlist.expired")
     send_email(to=[booking.participant.email], template="bookings/email/offer_expired.txt",
                context=_context(booking))
 
@@ -566,14 +591,13 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
     (`manage.py expire_waitlist_offers`). Returns how many offers expired."""
     now = now or timezone.now()
     run_ids = set(
-        Booking.objects.filter(status=BookingStatus.OFFERED, offer_expires_at__lte=now)
-        .values_list("run_id", flat=True)
+        Booking.objects.expired_offers(now).values_list("run_id", flat=True)
     )
     expired = 0
     for run_id in sorted(run_ids):
         with transaction.atomic():
             run = _lock_run(run_id)
-            stale = list(run.bookings.filter(status=BookingStatus.OFFERED, offer_expires_at__lte=now)
+            stale = list(Booking.objects.filter(run=run).expired_offers(now)
                          .select_related("participant", "run__level__programme"))
             for booking in stale:
                 _expire(booking, now)

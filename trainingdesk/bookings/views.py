@@ -267,8 +267,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "run": booking.run,
         "is_owner": is_owner,
         "terms": _cancellation_terms(booking, row, now) if is_owner else None,
-        "offer_open": booking.status == BookingStatus.OFFERED
-        and booking.offer_expires_at is not None and now < booking.offer_expires_at,
+        "offer_open": booking.offer_is_open(now),
         "viewer_zone": user.time_zone,
     })
 
