@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -115,6 +116,28 @@ def register_participant(*, email: str, full_name: str, password: str) -> User:
     except IntegrityError as exc:
         raise EmailInUse(email) from exc
     log_action(user, "accounts.user.registered", user, after=snapshot(user))
+    return user
+
+
+def person_booked_for(*, email: str, full_name: str, actor: User) -> User:
+    """The person a coordinator books a place for (on the phone, or one of an employer's staff):
+    the account with that email, or a new one with no password, which the person can claim with
+    "Forgot your password?". Only the coordinator may do this."""
+    if not actor.is_coordinator:
+        raise ValidationError("Only the training coordinator books places for other people.")
+    email = normalise_email(email)
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        return existing
+    if not full_name.strip():
+        raise ValidationError({"participant_name": "Enter the person's full name: they have no "
+                                                   "account yet."})
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
+    except IntegrityError:
+        return User.objects.get(email=email)  # made a moment ago by someone else
+    log_action(actor, "accounts.user.created_for_booking", user, after=snapshot(user))
     return user
 
 

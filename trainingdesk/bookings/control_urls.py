@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/<int:run_id>/bookings/", views.run_bookings, name="run_bookings"),
     path("runs/<int:run_id>/bookings.csv", views.run_bookings_csv, name="run_bookings_csv"),
     path("runs/<int:run_id>/places/", views.change_places, name="change_places"),
+    path("runs/<int:run_id>/book/", views.book_for_someone, name="book_for_someone"),
     path("runs/<int:run_id>/cancel/", views.cancel_run, name="cancel_run"),
     path("bookings/<str:reference>/cancel/", views.cancel_booking, name="cancel_booking"),
     path("bookings/<str:reference>/transfer/", views.transfer_booking, name="transfer_booking"),

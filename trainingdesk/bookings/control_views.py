@@ -8,20 +8,25 @@ number of queries.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trainingdesk.accounts.models import User
+from trainingdesk.accounts.services import person_booked_for
 from trainingdesk.bookings import control_selectors as selectors
 from trainingdesk.bookings import exports, services
+from trainingdesk.bookings import selectors as booking_selectors
 from trainingdesk.bookings.control_forms import (
     BookingFilterForm,
     CancelBookingForm,
@@ -32,7 +37,9 @@ from trainingdesk.bookings.control_forms import (
     TransferForm,
     add_service_errors,
 )
-from trainingdesk.bookings.models import Booking
+from trainingdesk.bookings.forms import BookForSomeoneForm
+from trainingdesk.bookings.models import Booking, Payer
+from trainingdesk.bookings.views import book_page_context, option_choices
 from trainingdesk.catalogue.models import CourseRun
 from trainingdesk.invoicing.selectors import customer_balances
 from trainingdesk.lib.access import coordinator_required
@@ -112,6 +119,61 @@ def run_bookings_csv(request: HttpRequest, run_id: int) -> HttpResponse:
     rows = selectors.run_bookings(run=run, **chosen)
     return csv_response(f"run-{run.pk}-bookings.csv", exports.BOOKING_HEADER,
                                 exports.booking_rows(rows))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def book_for_someone(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A place booked by the coordinator for someone else: on the phone, or each of an
+    employer's staff in turn (the payer's details stay filled in for the next)."""
+    coordinator = _actor(request)
+    run = booking_selectors.run_for_booking(run_id=run_id, viewer=coordinator)
+    if run is None:
+        raise Http404("No such run")
+    now = timezone.now()
+    choices = option_choices(run, coordinator, timezone.localdate(now))
+    option_ids = [c.option.pk for c in choices]
+    form = BookForSomeoneForm(request.POST or None, option_ids=option_ids, level_id=run.level_id,
+                              today=timezone.localdate(now),
+                              initial={**_payer_of(request.GET.get("after", "")),
+                                       "submission_token": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = person_booked_for(email=data["participant_email"],
+                                           full_name=data["participant_name"], actor=coordinator)
+                booking = services.book(
+                    participant=person, run_id=run.pk, option_id=data["option"],
+                    payer=form.payer_details(), discount_code=data["discount_code"],
+                    submission_token=data["submission_token"], terms_accepted_at=now,
+                    actor=coordinator, now=now,
+                )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _(
+                "%(name)s is booked: %(status)s, booking %(reference)s. They have been emailed. "
+                "The form below keeps who pays, to book someone else.") % {
+                "name": person.full_name, "status": booking.get_status_display().lower(),
+                "reference": booking.reference})
+            return redirect(f"{reverse('control:book_for_someone', args=[run.pk])}"
+                            f"?after={booking.reference}")
+    context = book_page_context(run=run, form=form, choices=choices, now=now,
+                                unbookable=run.refusal_to_book(now))
+    return render(request, "bookings/book.html", {**context, "for_someone": True},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _payer_of(reference: str) -> dict[str, Any]:
+    """The previous booking's payer, to book the next of an employer's staff."""
+    booking = Booking.objects.filter(reference=reference).first() if reference else None
+    if booking is None:
+        return {"payer": Payer.SELF}
+    if booking.payer == Payer.EMPLOYER:
+        return {"payer": Payer.EMPLOYER, "organisation": booking.organisation_id,
+                "purchase_order": booking.purchase_order}
+    return {"payer": Payer.SELF}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

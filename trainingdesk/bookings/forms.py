@@ -239,6 +239,41 @@ class BookingForm(forms.Form):
             self.add_error(name if name in self.fields else None, messages)
 
 
+class BookForSomeoneForm(BookingForm):
+    """The coordinator's booking for someone else (a phone booking, or each of an employer's
+    staff): the same form, with who the place is for, and the terms read to them."""
+
+    participant_email = forms.CharField(
+        label=_("Their email address"), max_length=254,
+        help_text=_("If they have no account, one is made: they can set a password with "
+                    "“Forgot your password?”."),
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+        error_messages={"required": _("Enter the email address of the person the place is for.")},
+    )
+    participant_name = forms.CharField(
+        label=_("Their full name"), max_length=200, required=False,
+        validators=[refuse_bidi_controls],
+        help_text=_("Needed only when they have no account yet."),
+    )
+    field_order = ["participant_email", "participant_name"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].label = _(
+            "They have been told the cancellation terms above and accept them")
+        self.fields["accept_terms"].error_messages["required"] = _(
+            "Tell them the cancellation terms, and tick the box when they accept them.")
+        self.fields["organisation"].label = _("Their employer")
+
+    def clean_participant_email(self) -> str:
+        email: str = self.cleaned_data["participant_email"].strip()
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError(_("Enter an email address like name@example.org.")) from error
+        return email
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you cancelling?"), required=False, max_length=1000,

@@ -106,12 +106,19 @@ def book(
     submission_token: uuid.UUID | None = None,
     terms_accepted_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    actor: User | None = None,
 ) -> Booking:
     """Book a place on a run: a confirmed seat with its VAT invoice, or a place on the waitlist
     when the run is full. Refuses with a ValidationError (field-keyed where it belongs to one
     field) and saves nothing when anything is wrong. A second submission of the same form
-    (same `submission_token`) returns the first booking instead of making another."""
+    (same `submission_token`) returns the first booking instead of making another.
+
+    `actor`: who made the booking, when not the participant (the coordinator booking for
+    someone on the phone, or for an employer's staff); audited as theirs."""
     now = now or timezone.now()
+    actor = actor or participant
+    if actor.pk != participant.pk and not actor.is_coordinator:
+        raise ValidationError("Only the training coordinator books places for other people.")
     if submission_token and (earlier := _earlier_submission(participant, submission_token)):
         return earlier
     vat = VatTable.load()  # the rates are not scarce: read before taking the run's lock
@@ -126,7 +133,7 @@ def book(
                 payer_fields["organisation"] = employer_named(
                     name=payer_fields["billing_name"], billing_address=payer_fields["billing_address"],
                     postcode=payer_fields["billing_postcode"],
-                    invoice_email=payer_fields["invoice_email"], actor=participant)
+                    invoice_email=payer_fields["invoice_email"], actor=actor)
             discount = _take_discount(discount_code, run, now)
             price = pricing.booking_price(
                 option.net_amount, vat.rate(option.vat_category, _today(now)),
@@ -146,10 +153,10 @@ def book(
             )
             if has_seat:
                 invoice = issue_invoice(booking=booking, now=now)
-                log_action(participant, "bookings.booking.confirmed", booking, after=snapshot(booking))
+                log_action(actor, "bookings.booking.confirmed", booking, after=snapshot(booking))
                 _email_confirmation(booking, invoice)
             else:
-                log_action(participant, "bookings.booking.waitlisted", booking, after=snapshot(booking))
+                log_action(actor, "bookings.booking.waitlisted", booking, after=snapshot(booking))
                 send_email(to=[participant.email], template="bookings/email/waitlisted.txt",
                             context=_context(booking))
             return booking

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,7 +75,7 @@ class OptionChoice:
     open_to_viewer: bool
 
 
-def _option_choices(run: CourseRun, user: User, on: dt.date) -> list[OptionChoice]:
+def option_choices(run: CourseRun, user: User, on: dt.date) -> list[OptionChoice]:
     """The options this person is shown: those past their last day are left out; members'
     options are shown to everyone else too, disabled, so they know why they cannot have them."""
     vat = VatTable.load()
@@ -115,12 +116,10 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
     if run is None:
         raise Http404("No such run")
     now = timezone.now()
-    choices = _option_choices(run, user, timezone.localdate(now))
+    choices = option_choices(run, user, timezone.localdate(now))
     option_ids = [c.option.pk for c in choices if c.open_to_viewer]
     existing = selectors.active_booking_on(run=run, participant=user)
     unbookable = _why_unbookable(run, user, now)
-    terms = list(CancellationTerm.objects.filter(provider_id=run.level.programme.provider_id)
-                 .order_by("-days_notice"))
 
     if request.method == "POST":
         form = BookingForm(request.POST, option_ids=option_ids, level_id=run.level_id,
@@ -144,7 +143,19 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
         form = BookingForm(initial=BookingForm.initial_for(user), option_ids=option_ids)
         status = 200
 
-    return render(request, "bookings/book.html", {
+    return render(request, "bookings/book.html", book_page_context(
+        run=run, form=form, choices=choices, now=now, existing=existing, unbookable=unbookable,
+    ), status=status)
+
+
+def book_page_context(*, run: CourseRun, form: BookingForm, choices: list[OptionChoice],
+                      now: dt.datetime, existing: Booking | None = None,
+                      unbookable: str | None = None) -> dict[str, Any]:
+    """What the booking form's page shows, for a participant or for the coordinator booking
+    for someone."""
+    terms = list(CancellationTerm.objects.filter(provider_id=run.level.programme.provider_id)
+                 .order_by("-days_notice"))
+    return {
         "run": run,
         "level": run.level,
         "programme": run.level.programme,
@@ -159,7 +170,7 @@ def book(request: HttpRequest, run_id: int) -> HttpResponse:
         "terms": terms,
         "terms_cover_every_notice": any(term.days_notice == 0 for term in terms),
         "checked_payer": str(form["payer"].value() or ""),
-    }, status=status)
+    }
 
 
 # --- my training -----------------------------------------------------------------------------
