@@ -14,9 +14,10 @@ from tests.attendance.conftest import booked
 from tests.attendance.fixtures_extra import *  # noqa: F403 - the fixtures
 from tests.attendance.fixtures_extra import day
 from tests.factories import UserFactory
-from trainingdesk.attendance import services
+from trainingdesk.attendance import selectors, services
 from trainingdesk.attendance.models import MarkStatus
 from trainingdesk.attendance.services import MarkInput
+from trainingdesk.bookings.services import transfer_booking
 
 pytestmark = pytest.mark.usefixtures("after_the_last_day")
 
@@ -142,3 +143,46 @@ def test_its_query_count_does_not_grow_with_the_participants(client, coordinator
     services.record_marks(day=day(foundation_run, 1), marks=marks, actor=foundation_run.trainers.get())
     with django_assert_num_queries(len(one)):
         client.get(url)
+
+
+def _counts_on_the_registers(run):
+    """(on the register, marked) for each of the run's days, as the register page lists them."""
+    counts = []
+    for number in range(1, run.days.count() + 1):
+        rows = selectors.register(day(run, number)).rows
+        counts.append((len(rows), sum(1 for row in rows if row.mark is not None)))
+    return counts
+
+
+def test_someone_moved_to_another_run_after_day_one_leaves_the_old_runs_day_counts(
+        client, coordinator, foundation_run, option, later_run):
+    moved, staying = booked(foundation_run, option), booked(foundation_run, option)
+    mark(foundation_run, 1, moved, MarkStatus.PRESENT)
+    transfer_booking(booking=moved, to_run=later_run, to_option_id=later_run.options.get().pk,
+                     actor=coordinator)
+    client.force_login(coordinator)
+
+    days = client.get(reverse("attendance:run_days", args=[foundation_run.pk])).context["days"]
+
+    # Day 1's register lists only the one who stayed, not yet marked; the days page says so.
+    assert _counts_on_the_registers(foundation_run)[0] == (1, 0)
+    assert [(d.on_register, d.marked) for d in days] == _counts_on_the_registers(foundation_run)
+    assert days[0].not_marked == 1
+    assert staying in [r.booking for r in selectors.register(day(foundation_run, 1)).rows]
+
+
+def test_someone_making_up_a_day_on_the_run_they_then_move_to_is_counted_once_on_that_day(
+        client, coordinator, foundation_run, option, later_run):
+    moved = booked(foundation_run, option)
+    services.assign_make_up_day(booking=moved, day=day(later_run, 3), actor=coordinator)
+    transfer_booking(booking=moved, to_run=later_run, to_option_id=later_run.options.get().pk,
+                     actor=coordinator)
+    client.force_login(coordinator)
+
+    days = client.get(reverse("attendance:run_days", args=[later_run.pk])).context["days"]
+    report = client.get(reverse("attendance:run_report", args=[later_run.pk])).context["report"]
+
+    assert _counts_on_the_registers(later_run) == [(1, 0)] * 4
+    assert [(d.on_register, d.marked) for d in days] == [(1, 0)] * 4
+    assert [s.not_marked for s in report.summaries] == [1, 1, 1, 1]
+    assert [r.booking for r in report.rows] == [moved]

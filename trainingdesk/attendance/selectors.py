@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Max, Min, Prefetch, QuerySet
 
 from trainingdesk.accounts.models import User
 from trainingdesk.attendance import rules
@@ -21,8 +21,13 @@ from trainingdesk.attendance.models import (
     MakeUpDay,
     MarkStatus,
 )
-from trainingdesk.attendance.services import day_has_happened, on_register
-from trainingdesk.bookings.models import Booking, BookingStatus
+from trainingdesk.attendance.services import (
+    day_has_happened,
+    on_register,
+    on_registers_of,
+    with_register_counts,
+)
+from trainingdesk.bookings.models import Booking
 from trainingdesk.catalogue.models import CourseRun, RunStatus, TrainingDay
 
 
@@ -144,21 +149,11 @@ class DayOverview:
 
 
 def run_days(run: CourseRun) -> list[DayOverview]:
-    """A run's days with how many are on each register, how many are marked, and whether it is
-    closed. Two queries."""
-    booked = Booking.objects.filter(run=run, status=BookingStatus.CONFIRMED).count()
-    confirmed = Q(marks__booking__status=BookingStatus.CONFIRMED)
-    days = (
-        TrainingDay.objects.filter(run=run).select_related("run", "closed__closed_by")
-        .annotate(
-            marked=Count("marks", filter=confirmed, distinct=True),
-            making_up=Count("make_up_days",
-                            filter=Q(make_up_days__booking__status=BookingStatus.CONFIRMED),
-                            distinct=True),
-        )
-        .order_by("number")
-    )
-    return [DayOverview(day=d, on_register=booked + d.making_up,  # type: ignore[attr-defined]
+    """A run's days with how many are on each register, how many of them are marked, and
+    whether it is closed. One query."""
+    days = with_register_counts(TrainingDay.objects.filter(run=run)
+                                .select_related("run", "closed__closed_by").order_by("number"))
+    return [DayOverview(day=d, on_register=d.on_register,  # type: ignore[attr-defined]
                         marked=d.marked, closure=closure_of(d))  # type: ignore[attr-defined]
             for d in days]
 
@@ -247,11 +242,9 @@ def run_report(run: CourseRun) -> RunReport:
     those making a day up on it), each day's mark, the days attended towards the level, and
     whether their confirmation was issued. Five queries, whatever the number of participants."""
     level = run.level
-    days = list(TrainingDay.objects.filter(run=run).order_by("number"))
-    day_ids = {d.pk for d in days}
+    days = list(with_register_counts(TrainingDay.objects.filter(run=run)).order_by("number"))
     bookings = list(
-        Booking.objects.filter(status=BookingStatus.CONFIRMED)
-        .filter(Q(run=run) | Q(make_up_days__day__run=run)).distinct()
+        on_registers_of(run)
         .select_related("participant", "run")
         .prefetch_related(Prefetch("confirmations", queryset=AttendanceConfirmation.objects
                                    .select_related("replaced_by").order_by("-issued_at", "-id")))
@@ -266,21 +259,16 @@ def run_report(run: CourseRun) -> RunReport:
     for mark in marks:
         marks_by_booking[mark.booking_id].append(mark)
     make_ups_by_booking: dict[int, dict[int, MakeUpDay]] = defaultdict(dict)
-    making_up_here: Counter[int] = Counter()
     for make_up in make_ups:
         make_ups_by_booking[make_up.booking_id][make_up.day.number] = make_up
-        if make_up.day_id in day_ids:
-            making_up_here[make_up.day_id] += 1
 
     def counts(mark: AttendanceMark) -> bool:
         return rules.counts_as_attended(mark.status, mark.minutes_missed,
                                         teaching_minutes=mark.day.teaching_minutes,
                                         minimum_percent=level.attendance_minimum_percent)
 
-    summaries = {d.pk: DaySummary(day=d) for d in days}
-    booked_here = sum(1 for b in bookings if b.run_id == run.pk)
-    for day in days:
-        summaries[day.pk].on_register = booked_here + making_up_here[day.pk]
+    summaries = {d.pk: DaySummary(day=d, on_register=d.on_register)  # type: ignore[attr-defined]
+                 for d in days}
 
     rows = []
     for booking in bookings:

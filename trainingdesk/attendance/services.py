@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -49,15 +50,41 @@ def day_has_happened(day: TrainingDay, now: dt.datetime | None = None) -> bool:
     return now.astimezone(ZoneInfo(day.run.time_zone)).date() >= day.date
 
 
-def on_register(day: TrainingDay) -> QuerySet[Booking]:
-    """Who is on a day's register: confirmed bookings on its run, and those making the day up,
-    by name. The one statement of the rule; pages add the columns they need."""
-    return (
-        Booking.objects.filter(status=BookingStatus.CONFIRMED)
-        .filter(Q(run_id=day.run_id) | Q(make_up_days__day=day))
-        .distinct()
-        .order_by("participant__full_name", "id")
+def _on_registers(**days: object) -> QuerySet[Booking]:
+    """Who is on the registers of the days one lookup on `TrainingDay` picks (`pk=day.pk`,
+    `pk=OuterRef("pk")`, `run=run`): the one statement of the rule. A confirmed booking is on
+    the register of every day of its run, and of each day of another run it makes up."""
+    [(lookup, value)] = days.items()
+    return Booking.objects.filter(
+        Q(**{f"run__days__{lookup}": value}) | Q(**{f"make_up_days__day__{lookup}": value}),
+        status=BookingStatus.CONFIRMED,
     )
+
+
+def on_register(day: TrainingDay) -> QuerySet[Booking]:
+    """Who is on a day's register, by name. Pages add the columns they need."""
+    return _on_registers(pk=day.pk).distinct().order_by("participant__full_name", "id")
+
+
+def on_registers_of(run: CourseRun) -> QuerySet[Booking]:
+    """Everyone on any of a run's registers: its confirmed bookings, and those making a day
+    up on it."""
+    return _on_registers(run=run).distinct()
+
+
+def _how_many(bookings: QuerySet[Booking]) -> Coalesce:
+    """How many bookings a query correlated with an outer query finds, as a column of the
+    outer query. Grouped by status, which `_on_registers` fixes to one value: a single row."""
+    return Coalesce(Subquery(bookings.order_by().values("status")
+                             .annotate(count=Count("pk", distinct=True)).values("count")), 0)
+
+
+def with_register_counts(days: QuerySet[TrainingDay]) -> QuerySet[TrainingDay]:
+    """The days, each with `on_register` (how many are on its register) and `marked` (how
+    many of those have a mark on it), in the days' own query."""
+    people = _on_registers(pk=OuterRef("pk"))
+    return days.annotate(on_register=_how_many(people),
+                         marked=_how_many(people.filter(marks__day=OuterRef("pk"))))
 
 
 def register_bookings(day: TrainingDay) -> list[Booking]:
