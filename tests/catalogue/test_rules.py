@@ -17,6 +17,7 @@ from trainingdesk.catalogue.rules import (
     first_start,
     price_problem,
     schedule_problems,
+    teaching_minutes,
     vat_rate_problem,
 )
 
@@ -80,6 +81,32 @@ def test_arrival_at_the_start_is_allowed() -> None:
 def test_breaks_as_long_as_the_day_are_refused() -> None:
     long_breaks = DayPlan(1, dt.date(2022, 6, 21), NINE_THIRTY, dt.time(10, 30), None, 60)
     assert day_problems(long_breaks) == [("break_minutes", "Breaks must be shorter than the day.")]
+
+
+def test_the_brochures_day_teaches_360_minutes() -> None:
+    # "9am for 9.30am start. Finish 4.30pm. 1 hour lunch break"
+    assert teaching_minutes(NINE_THIRTY, HALF_FOUR, 60) == 360
+
+
+@pytest.mark.parametrize(("start", "finish", "breaks", "minutes"), [
+    (NINE_THIRTY, HALF_FOUR, 0, 420),  # no breaks: the whole day
+    (NINE_THIRTY, HALF_FOUR, 45, 375),
+    (NINE_THIRTY, HALF_FOUR, 419, 1),  # the shortest day the schedule accepts
+    (NINE_THIRTY, HALF_FOUR, 420, 0),  # breaks that fill the day: nothing, never less
+    (NINE_THIRTY, HALF_FOUR, 600, 0),
+    (HALF_FOUR, NINE_THIRTY, 0, 0),  # finishing before it starts
+    (dt.time(9, 30, 30), HALF_FOUR, 60, 359),  # whole minutes only
+])
+def test_a_days_teaching_is_start_to_finish_less_its_breaks_and_never_below_nothing(
+        start: dt.time, finish: dt.time, breaks: int, minutes: int) -> None:
+    assert teaching_minutes(start, finish, breaks) == minutes
+
+
+@pytest.mark.parametrize("breaks", [0, 60, 419, 420, 421, 600])
+def test_the_schedule_refuses_a_days_breaks_exactly_when_they_leave_no_teaching(breaks: int) -> None:
+    plan = DayPlan(1, dt.date(2022, 6, 21), NINE_THIRTY, HALF_FOUR, None, breaks)
+    refused = ("break_minutes", "Breaks must be shorter than the day.") in day_problems(plan)
+    assert refused == (teaching_minutes(NINE_THIRTY, HALF_FOUR, breaks) == 0)
 
 
 def test_day_two_dated_before_day_one_is_out_of_order() -> None:

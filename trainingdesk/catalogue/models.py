@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import ProfessionalBody, validate_zone
+from trainingdesk.catalogue import rules
 from trainingdesk.lib.money import TaxedAmount
 from trainingdesk.lib.zones import UK, aware
 
@@ -506,8 +507,9 @@ class TrainingDay(models.Model):
 
     @property
     def teaching_minutes(self) -> int:
-        span = (self.finishes_at - self.starts_at).total_seconds() // 60
-        return max(int(span) - self.break_minutes, 0)
+        """Its teaching, less breaks (`rules.teaching_minutes`): 360 for 9.30am to 4.30pm with
+        a 1 hour lunch break."""
+        return rules.teaching_minutes(self.start_time, self.finish_time, self.break_minutes)
 
 
 class Audience(models.TextChoices):
