@@ -169,7 +169,9 @@ class PaymentForm(forms.Form):
         """`invoices`: the booking's documents, annotated `with_balance()`."""
         super().__init__(*args, **kwargs)
         payable = [i for i in invoices if not i.is_credit_note]
-        self.fields["invoice"].choices = [
+        invoice_field = self.fields["invoice"]
+        assert isinstance(invoice_field, forms.ChoiceField)
+        invoice_field.choices = [
             (i.number, _("%(number)s: %(owed)s owed, %(paid)s paid") % {
                 "number": i.number, "owed": format_gbp(i.balance, pence=True),  # type: ignore[attr-defined]
                 "paid": format_gbp(i.paid, pence=True)})  # type: ignore[attr-defined]

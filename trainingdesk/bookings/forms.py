@@ -19,9 +19,7 @@ from django_stubs_ext import StrOrPromise
 from trainingdesk.accounts.models import Organisation, User
 from trainingdesk.bookings import pricing
 from trainingdesk.bookings.models import DiscountCode, Payer
-from trainingdesk.bookings.services import PayerDetails
-from trainingdesk.bookings.services import _as_rule as discount_rule
-from trainingdesk.bookings.services import _looks_like_postcode as looks_like_postcode
+from trainingdesk.bookings.services import PayerDetails, discount_rule, looks_like_postcode
 from trainingdesk.lib.text import refuse_bidi_controls
 
 # Where a field-keyed refusal from the service belongs on this form, by who pays. The form

@@ -137,7 +137,7 @@ def book(
             discount = _take_discount(discount_code, run, now)
             price = pricing.booking_price(
                 option.net_amount, vat.rate(option.vat_category, _today(now)),
-                _as_rule(discount) if discount else None,
+                discount_rule(discount) if discount else None,
             )
             has_seat = seats_taken(run) < run.capacity
             booking = Booking.objects.create(
@@ -208,7 +208,7 @@ def _check_payer(payer: PayerDetails) -> dict[str, Any]:
         errors["billing_name"] = "Enter the name the invoice is made out to."
     if not address:
         errors["billing_address"] = "Enter the billing address."
-    if postcode and not _looks_like_postcode(postcode):
+    if postcode and not looks_like_postcode(postcode):
         errors["billing_postcode"] = "Enter a real postcode, like SW1A 1AA."
     try:
         validate_email(email)
@@ -227,7 +227,7 @@ def _check_payer(payer: PayerDetails) -> dict[str, Any]:
     }
 
 
-def _looks_like_postcode(postcode: str) -> bool:
+def looks_like_postcode(postcode: str) -> bool:
     """A UK postcode, or a plausible foreign one (participants are international)."""
     uk = re.fullmatch(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}", postcode)
     foreign = re.fullmatch(r"[A-Z0-9][A-Z0-9 \-]{1,10}", postcode) and any(c.isdigit() for c in postcode)
@@ -241,7 +241,7 @@ def _take_discount(code: str, run: CourseRun, now: dt.datetime) -> DiscountCode 
     # Lock the code: two bookings may not both take its last use.
     discount = DiscountCode.objects.select_for_update().filter(code__iexact=code).first()
     refusal = pricing.discount_refusal(
-        _as_rule(discount) if discount else None, today=_today(now), level_id=run.level_id
+        discount_rule(discount) if discount else None, today=_today(now), level_id=run.level_id
     )
     if refusal or discount is None:
         raise ValidationError({"discount_code": refusal})
@@ -274,7 +274,7 @@ def _release_discount(booking: Booking) -> None:
             times_used=F("times_used") - 1)
 
 
-def _as_rule(discount: DiscountCode) -> pricing.Discount:
+def discount_rule(discount: DiscountCode) -> pricing.Discount:
     return pricing.Discount(
         code=discount.code, percent_off=discount.percent_off, amount_off=discount.amount_off,
         valid_until=discount.valid_until, max_uses=discount.max_uses,
@@ -329,7 +329,7 @@ def _open_invoices(booking: Booking) -> list[Invoice]:
     prefetched = getattr(booking, "open_invoices", None)
     if prefetched is not None:
         return list(prefetched)
-    return list(booking.invoices.not_credited().prefetch_related("lines"))
+    return list(Invoice.objects.filter(bookings=booking).not_credited().prefetch_related("lines"))
 
 
 def _credit_everything(booking: Booking, reason: str, now: dt.datetime,
@@ -654,7 +654,7 @@ so nothing paid is lost."""
         # transfer the participant did not cause never costs them more.
         discount = booking.discount_code
         price = pricing.booking_price(option.net_amount, vat.rate(option.vat_category, _today(now)),
-                                      _as_rule(discount) if discount else None)
+                                      discount_rule(discount) if discount else None)
         booking.run = target
         booking.option = option
         booking.option_name = option.name
@@ -707,12 +707,15 @@ def record_payment(
 ) -> Payment:
     """Record a payment (or refund) against one of the booking's invoices: the one named, else
     the latest still owed money (for a refund, the latest paid)."""
-    invoices = list(booking.invoices.invoices().with_balance().order_by("-issued_at", "-id"))
+    invoices = list(Invoice.objects.filter(bookings=booking).invoices().with_balance()
+                    .order_by("-issued_at", "-id"))
+    invoice: Invoice | None
     if invoice_number:
         invoice = next((i for i in invoices if i.number == invoice_number), None)
     else:
-        wanted = [i for i in invoices if (i.paid if kind == PaymentKind.REFUND else i.balance) > 0]
-        invoice = (wanted or invoices or [None])[0]
+        figure = "paid" if kind == PaymentKind.REFUND else "balance"  # annotated
+        wanted = [i for i in invoices if getattr(i, figure) > 0]
+        invoice = next(iter(wanted or invoices), None)
     if invoice is None:
         raise ValidationError({"invoice": "Choose one of this booking's invoices."})
     return invoicing.record_payment(invoice=invoice, amount=amount, received_on=received_on,

@@ -50,12 +50,12 @@ def customer_balances(*, outstanding_only: bool = False) -> list[CustomerBalance
                 .values("invoice__customer_organisation", "invoice__customer_person")
                 .annotate(total=Sum(Case(When(kind=PaymentKind.REFUND, then=-F("amount")),
                                          default=F("amount")))))
-    for row in payments:
-        key = (("organisation", row["invoice__customer_organisation"])
-               if row["invoice__customer_organisation"]
-               else ("person", row["invoice__customer_person"]))
+    for paid in payments:
+        key = (("organisation", paid["invoice__customer_organisation"])
+               if paid["invoice__customer_organisation"]
+               else ("person", paid["invoice__customer_person"]))
         if key in accounts:
-            accounts[key].paid += row["total"]
+            accounts[key].paid += paid["total"]
     for key, account in accounts.items():
         account.names = names[key]
     rows = sorted(accounts.values(), key=lambda a: (-a.balance, a.name.casefold()))

@@ -202,8 +202,9 @@ def record_payment(
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.is_credit_note:
             raise ValidationError("Record payments against an invoice, not a credit note.")
-        figures = Invoice.objects.filter(pk=locked.pk).with_balance().values(
-            "balance", "paid").get()
+        annotated = Invoice.objects.with_balance().get(pk=locked.pk)
+        figures: dict[str, Decimal] = {"balance": annotated.balance,  # type: ignore[attr-defined]
+                                       "paid": annotated.paid}  # type: ignore[attr-defined]
         if kind == PaymentKind.PAYMENT and amount > figures["balance"]:
             owed = max(figures["balance"], Decimal(0))
             raise ValidationError({"amount": (
