@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from trainingdesk.accounts.forms import FinishSignUpForm, ProfileForm, RegistrationFormSet, SignUpForm
-from trainingdesk.accounts.models import User
+from trainingdesk.accounts.models import Role, User
 from trainingdesk.accounts.services import (
     EmailInUse,
     SignUpLinkInvalid,
@@ -137,7 +137,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     if user.is_coordinator:
         return redirect("control:runs")
-    if "trainer" in user.role_names:
+    if user.has_role(Role.TRAINER):
         return redirect("attendance:index")
     return redirect("bookings:my_training")
 

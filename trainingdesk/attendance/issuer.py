@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from trainingdesk.accounts.models import User
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.attendance.services import revoke_confirmation
+from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.verification import Fact, Status, VerifiedDocument
 from trainingdesk.lib.zones import format_day
 
@@ -60,8 +59,7 @@ class ConfirmationIssuer:
         return as_verified(confirmation) if confirmation is not None else None
 
     def revoke(self, *, code: str, reason: str, actor: Any) -> None:
-        if not isinstance(actor, User):
-            raise PermissionDenied("Only the coordinator can revoke a confirmation.")
+        require_coordinator(actor, "revoke a confirmation")
         confirmation = AttendanceConfirmation.objects.get(code=code)
         revoke_confirmation(confirmation=confirmation, reason=reason, actor=actor)
 

@@ -32,6 +32,7 @@ from trainingdesk.attendance.models import (
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.catalogue.models import CourseRun, RunStatus, TrainingDay
+from trainingdesk.lib.access import require_coordinator
 from trainingdesk.notifications.services import send_email
 
 
@@ -126,8 +127,7 @@ def _check_register_open(day: TrainingDay, actor: User, reason: str, now: dt.dat
     _check_day_markable(day, now)
     closed = ClosedRegister.objects.filter(day=day).exists()
     if closed:
-        if not actor.is_coordinator:
-            raise PermissionDenied("This register is closed: only the coordinator can change it.")
+        require_coordinator(actor, "change it", because="This register is closed")
         if not reason.strip():
             raise ValidationError({"reason": "Say why a closed register is being changed."})
     return closed
@@ -233,8 +233,7 @@ def assign_make_up_day(*, booking: Booking, day: TrainingDay, actor: User,
     """Let a participant make up a missed day on the same-numbered day of another run of the
     same level, without a second booking fee."""
     now = now or timezone.now()
-    if not actor.is_coordinator:
-        raise PermissionDenied("Only the coordinator assigns make-up days.")
+    require_coordinator(actor, "assign make-up days")
     with transaction.atomic():
         booking = Booking.objects.select_for_update().select_related("run").get(pk=booking.pk)
         day = TrainingDay.objects.select_related("run").get(pk=day.pk)
@@ -380,11 +379,6 @@ def _days_lookup(marks: list[AttendanceMark], attended: dict[int, dict[int, dt.d
     return found
 
 
-def _check_coordinator(actor: User, doing: str) -> None:
-    if not actor.is_active or not actor.is_coordinator:
-        raise PermissionDenied(f"Only the coordinator can {doing}.")
-
-
 def _locked_confirmation(confirmation: AttendanceConfirmation) -> AttendanceConfirmation:
     return (AttendanceConfirmation.objects.select_for_update(of=("self",))
             .select_related("participant").get(pk=confirmation.pk))
@@ -395,7 +389,7 @@ def revoke_confirmation(*, confirmation: AttendanceConfirmation, reason: str, ac
     """Revoke a confirmation with a reason, and tell its holder. A flag that its attendance
     changed is settled by the revocation and cleared."""
     now = now or timezone.now()
-    _check_coordinator(actor, "revoke a confirmation")
+    require_coordinator(actor, "revoke a confirmation")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the confirmation is revoked."})
     with transaction.atomic():
@@ -434,7 +428,7 @@ def keep_confirmation(*, confirmation: AttendanceConfirmation, actor: User, note
                       ) -> AttendanceConfirmation:
     """The coordinator has looked at a flagged confirmation and keeps it valid: the flag
     clears, and the decision is audited."""
-    _check_coordinator(actor, "keep a confirmation")
+    require_coordinator(actor, "keep a confirmation")
     with transaction.atomic():
         confirmation = _locked_confirmation(confirmation)
         if confirmation.revoked_at:
@@ -456,7 +450,7 @@ def reissue_confirmation(*, confirmation: AttendanceConfirmation, actor: User,
     stating the attendance as it is now. The old one stays revoked, and says it was replaced.
     Refused unless every day the level requires is attended."""
     now = now or timezone.now()
-    _check_coordinator(actor, "issue a new confirmation")
+    require_coordinator(actor, "issue a new confirmation")
     with transaction.atomic():
         # The booking's lock: two coordinators issuing at once make one new confirmation, not
         # two (the second waits, then finds the first's).

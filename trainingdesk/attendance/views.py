@@ -34,6 +34,7 @@ from trainingdesk.attendance.forms import (
 )
 from trainingdesk.attendance.models import AttendanceMark, MarkSource, MarkStatus
 from trainingdesk.catalogue.models import CourseRun, TrainingDay
+from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.zones import format_clock, format_day
 
 
@@ -58,13 +59,6 @@ def _run(request: HttpRequest, run_id: int) -> CourseRun:
     if not services.may_keep_register(_actor(request), run):
         raise PermissionDenied("Only the run's trainers and the coordinator see its attendance.")
     return run
-
-
-def _coordinator(request: HttpRequest) -> User:
-    user = _actor(request)
-    if not user.is_coordinator:
-        raise PermissionDenied("Only the coordinator can do this.")
-    return user
 
 
 def _register_url(day: TrainingDay, booking_id: int | None = None) -> str:
@@ -342,15 +336,10 @@ def _message(error: ValidationError | PermissionDenied) -> str:
 
 # --- Zoom reports ----------------------------------------------------------------------------
 
-def _zoom_day(request: HttpRequest, day_id: int) -> TrainingDay:
-    _coordinator(request)
-    return _day(request, day_id)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@coordinator_required
 def zoom_upload(request: HttpRequest, day_id: int) -> HttpResponse:
-    day = _zoom_day(request, day_id)
+    day = _day(request, day_id)
     user = _actor(request)
     posted = request.method == "POST"
     form = ZoomUploadForm(request.POST if posted else None, request.FILES if posted else None,
@@ -378,11 +367,11 @@ UNKNOWN_SHOWN = 100  # the report's people who match nobody, listed on the previ
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@coordinator_required
 def zoom_preview(request: HttpRequest, day_id: int, token: str) -> HttpResponse:
     """What the report proposes. Nothing is saved until the coordinator confirms; then every
     mark is recorded at once, or none."""
-    day = _zoom_day(request, day_id)
+    day = _day(request, day_id)
     user = _actor(request)
     preview = zoom_import.load_preview(day=day, user=user, token=token)
     if preview is None:
@@ -440,9 +429,9 @@ def zoom_preview(request: HttpRequest, day_id: int, token: str) -> HttpResponse:
 # --- make-up days ----------------------------------------------------------------------------
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@coordinator_required
 def assign_make_up(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _coordinator(request)
+    user = _actor(request)
     booking = selectors.booking_for_make_up(reference)
     if booking is None:
         raise Http404("No such booking")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.certificates.forms import RevokeForm, VerifyForm
 from trainingdesk.certificates.selectors import document_by_code
 from trainingdesk.lib import verification
+from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.clientip import client_address
 from trainingdesk.lib.ratelimit import allow
 
@@ -86,12 +87,10 @@ def confirmation_download(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@login_required
+@coordinator_required
 @require_http_methods(["GET", "POST"])
 def revoke(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    if not isinstance(user, User) or not user.is_coordinator:
-        raise PermissionDenied
     document = document_by_code(code)
     if document is None or document.code != code:
         raise Http404
