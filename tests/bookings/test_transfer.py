@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.bookings.conftest import NOW, self_paying
 from tests.factories import CourseRunFactory, LevelFactory, PriceOptionFactory, UserFactory
@@ -134,7 +134,7 @@ def test_a_transfer_to_a_run_that_has_started_is_refused(booking, autumn, coordi
 
 
 def test_only_the_coordinator_transfers(booking, autumn, participant):
-    with pytest.raises(ValidationError, match="Only the training coordinator"):
+    with pytest.raises(PermissionDenied, match="Only the coordinator can"):
         transfer_booking(booking=booking, to_run=autumn, to_option_id=None, actor=participant,
                          now=NOW)
 

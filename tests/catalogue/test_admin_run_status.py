@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -194,6 +194,6 @@ def test_the_service_refuses_places_below_the_seats_taken_at_the_field(
 
 
 def test_only_the_coordinator_changes_a_runs_places(run: CourseRun, participant: User) -> None:
-    with pytest.raises(ValidationError, match="Only the training coordinator"):
+    with pytest.raises(PermissionDenied, match="Only the coordinator can"):
         change_capacity(run=run, capacity=10, actor=participant)
     assert fresh(run).capacity == 2

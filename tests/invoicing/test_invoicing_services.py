@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
 from tests.factories import ProviderFactory, UserFactory
@@ -137,7 +137,7 @@ def test_an_amount_that_is_not_money_is_refused(provider, participant, coordinat
 def test_only_the_coordinator_records_payments(provider, participant, trainer):
     invoice = _fee(provider, person=participant)
     for person in (participant, trainer):
-        with pytest.raises(ValidationError, match="Only the training coordinator"):
+        with pytest.raises(PermissionDenied, match="Only the coordinator can"):
             _pay(invoice, person, "10.00")
     assert not Payment.objects.exists()
 

@@ -23,6 +23,7 @@ from trainingdesk.accounts.models import (
     validate_zone,
 )
 from trainingdesk.audit.log import log_action, snapshot
+from trainingdesk.lib.access import require_coordinator
 from trainingdesk.notifications.services import send_email
 
 # Signs the links that finish a sign-up; a token signed for anything else is no use here.
@@ -123,8 +124,7 @@ def person_booked_for(*, email: str, full_name: str, actor: User) -> User:
     """The person a coordinator books a place for (on the phone, or one of an employer's staff):
     the account with that email, or a new one with no password, which the person can claim with
     "Forgot your password?". Only the coordinator may do this."""
-    if not actor.is_coordinator:
-        raise ValidationError("Only the training coordinator books places for other people.")
+    require_coordinator(actor, "book places for other people")
     email = normalise_email(email)
     existing = User.objects.filter(email=email).first()
     if existing is not None:

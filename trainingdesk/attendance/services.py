@@ -491,7 +491,7 @@ class MakeUpDaysOnACancelledRun:
     its participant told. Registered with bookings' run cancellation."""
 
     def count_on(self, run: CourseRun) -> str | None:
-        count = MakeUpDay.objects.filter(day__run=run).count()
+        count = MakeUpDay.objects.filter(day__run=run, booking__status=BookingStatus.CONFIRMED).count()
         if not count:
             return None
         return ngettext(
@@ -501,7 +501,10 @@ class MakeUpDaysOnACancelledRun:
             "released and the participants emailed.", count) % {"count": count}
 
     def cancel_on(self, *, run: CourseRun, reason: str, actor: User, now: dt.datetime) -> str | None:
-        make_ups = list(MakeUpDay.objects.filter(day__run=run)
+        # Only a confirmed booking's make-up day is anyone's plan; one left behind by a booking
+        # cancelled since goes quietly with the run.
+        everything = MakeUpDay.objects.filter(day__run=run)
+        make_ups = list(everything.filter(booking__status=BookingStatus.CONFIRMED)
                         .select_related("booking__participant", "booking__run__level", "day"))
         for make_up in make_ups:
             log_action(actor, "attendance.make_up_day.released", make_up,
@@ -510,7 +513,7 @@ class MakeUpDaysOnACancelledRun:
                        template="attendance/email/make_up_day_cancelled.txt",
                        context={"participant": make_up.booking.participant, "day": make_up.day,
                                 "run": run, "booking": make_up.booking, "reason": reason})
-        MakeUpDay.objects.filter(pk__in=[m.pk for m in make_ups]).delete()
+        everything.delete()
         if not make_ups:
             return None
         return ngettext("%(count)d make-up day on it was released and its participant emailed.",

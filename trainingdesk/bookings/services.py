@@ -44,6 +44,7 @@ from trainingdesk.bookings.models import (
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, VatTable
 from trainingdesk.invoicing import services as invoicing
 from trainingdesk.invoicing.models import Invoice, Payment, PaymentKind
+from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.money import TaxedAmount, format_gbp
 from trainingdesk.lib.zones import format_short_day
 from trainingdesk.notifications.services import send_email
@@ -117,8 +118,8 @@ def book(
     someone on the phone, or for an employer's staff); audited as theirs."""
     now = now or timezone.now()
     actor = actor or participant
-    if actor.pk != participant.pk and not actor.is_coordinator:
-        raise ValidationError("Only the training coordinator books places for other people.")
+    if actor.pk != participant.pk:
+        require_coordinator(actor, "book places for other people")
     if submission_token and (earlier := _earlier_submission(participant, submission_token)):
         return earlier
     vat = VatTable.load()  # the rates are not scarce: read before taking the run's lock
@@ -479,8 +480,7 @@ def cancel_run(*, run: CourseRun, actor: User, reason: str,
     or waiting is told, and whatever else is on the run (make-up days) is dealt with by the app
     that owns it. Returns how many bookings were cancelled and what else was done."""
     now = now or timezone.now()
-    if not actor.is_coordinator:
-        raise ValidationError("Only the training coordinator can cancel a run.")
+    require_coordinator(actor, "cancel a run")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the run is cancelled: participants are told."})
     with transaction.atomic():
@@ -623,8 +623,7 @@ def transfer_booking(
     a new one issued for the new run; what was paid on the old invoice is allocated to the new one,
 so nothing paid is lost."""
     now = now or timezone.now()
-    if not actor.is_coordinator:
-        raise ValidationError("Only the training coordinator can transfer a booking.")
+    require_coordinator(actor, "transfer a booking")
     with transaction.atomic():
         # Lock both runs in id order, so two opposite transfers cannot deadlock.
         locked = {r.pk: r for r in (_lock_run(pk) for pk in sorted({booking.run_id, to_run.pk}))}
@@ -763,8 +762,7 @@ def change_capacity(
     """Change how many places a run has. Refused below the places already taken (confirmed or
     offered); new places go to the waitlist first, in order, before any new booker sees them."""
     now = now or timezone.now()
-    if not actor.is_coordinator:
-        raise ValidationError("Only the training coordinator can change a run's places.")
+    require_coordinator(actor, "change a run's places")
     if capacity < 1:
         raise ValidationError({"capacity": "A run needs at least one place."})
     with transaction.atomic():

@@ -29,6 +29,7 @@ from trainingdesk.invoicing.models import (
     PaymentKind,
     PaymentMethod,
 )
+from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.money import TaxedAmount, format_gbp
 
 SERIES: dict[str, str] = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
@@ -182,8 +183,7 @@ def record_payment(
 ) -> Payment:
     """Record money received against an invoice, or a refund paid out against it. A payment
     may not exceed what is still owed on the invoice, nor a refund what was paid on it."""
-    if not actor.is_coordinator:
-        raise ValidationError("Only the training coordinator records payments.")
+    require_coordinator(actor, "record payments and refunds")
     errors: dict[str, str] = {}
     if kind not in PaymentKind.values:
         errors["kind"] = "Choose a payment received or a refund paid out."
