@@ -111,3 +111,13 @@ def test_nobody_else_may_book_for_someone(client, run, without_supervision, pers
     assert _post(client, run, without_supervision).status_code == expected
     assert not Booking.objects.exists()
     assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_the_form_speaks_of_them_not_of_you(client, coordinator, run, without_supervision):
+    client.force_login(coordinator)
+    page = client.get(_url(run)).content.decode()
+    for words in ("They are paying themselves", "Their employer is paying",
+                  "If their employer is paying", "They have been told the cancellation terms"):
+        assert words in page
+    for words in ("I am paying myself", "If your employer is paying", "Book my place"):
+        assert words not in page

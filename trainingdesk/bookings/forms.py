@@ -262,6 +262,12 @@ class BookForSomeoneForm(BookingForm):
         self.fields["accept_terms"].error_messages["required"] = _(
             "Tell them the cancellation terms, and tick the box when they accept them.")
         self.fields["organisation"].label = _("Their employer")
+        self.fields["organisation"].help_text = _(
+            "If their employer has booked with us before, choose it from the list.")
+        payer = self.fields["payer"]
+        assert isinstance(payer, forms.ChoiceField)
+        payer.choices = [(Payer.SELF, _("They are paying themselves")),
+                         (Payer.EMPLOYER, _("Their employer is paying"))]
 
     def clean_participant_email(self) -> str:
         email: str = self.cleaned_data["participant_email"].strip()
