@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import shutil
 import statistics
@@ -48,6 +49,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true",
+                        help="end with one line of JSON: each step's timings (make bench reads it)")
     options = parser.parse_args()
 
     folder = None
@@ -62,13 +65,15 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        _measure(options.rows, options.repeat)
+        timings = _measure(options.rows, options.repeat)
+        if options.json:
+            print(json.dumps(timings))
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _measure(rows: int, repeat: int) -> None:
+def _measure(rows: int, repeat: int) -> dict[str, list[float]]:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -130,6 +135,7 @@ def _measure(rows: int, repeat: int) -> None:
     for name, values in timings.items():
         print(f"{name:8} median {statistics.median(values):6.2f} s   "
               f"max {max(values):6.2f} s   ({len(values)} runs)")
+    return timings
 
 
 def _fields(response: object) -> dict[str, str]:
