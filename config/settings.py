@@ -334,6 +334,9 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ZOOM_REPORT_MAX_BYTES = env_int("ZOOM_REPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)  # Zoom report upload
+# Evidence and coursework files: larger ones are refused before they are read to the end, or stored
+# (lib/uploads.py).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 LOGGING = {
     "version": 1,
