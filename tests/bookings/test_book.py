@@ -13,7 +13,7 @@ from tests.bookings.conftest import NOW, self_paying
 from tests.factories import LevelFactory, PriceOptionFactory, UserFactory
 from trainingdesk.accounts.models import Organisation
 from trainingdesk.bookings.models import Booking, BookingStatus, DiscountCode, Payer
-from trainingdesk.bookings.services import PayerDetails, book
+from trainingdesk.bookings.services import PayerDetails, accept_offer, book
 from trainingdesk.catalogue.models import (
     Audience,
     CourseRun,
@@ -154,6 +154,27 @@ def test_a_level_needing_an_approved_application_is_refused(participant, run, wi
     Level.objects.filter(pk=run.level_id).update(requires_approved_application=True)
     _refused("need an approved application", participant=participant, run_id=run.pk,
              option_id=without_supervision.pk)
+
+
+def test_without_an_approval_one_may_join_a_full_run_s_waitlist_but_not_take_its_seat(
+    participant, run, without_supervision
+):
+    """One may apply while waiting: a place in line needs no approval, a seat does."""
+    Level.objects.filter(pk=run.level_id).update(requires_approved_application=True)
+    for person in UserFactory.create_batch(2):  # the run's two seats, taken by approved people
+        Booking.objects.create(reference=f"B{person.pk:08d}", run=run, participant=person,
+                               option=without_supervision, status=BookingStatus.CONFIRMED,
+                               option_name="x", unit_net=500, vat_rate=20, net=500, vat=100,
+                               gross=600, billing_name="x", billing_address="x",
+                               invoice_email=person.email, confirmed_at=NOW)
+    waiting = book(participant=participant, run_id=run.pk, option_id=without_supervision.pk,
+                   payer=self_paying(), now=NOW)
+    assert waiting.status == BookingStatus.WAITLISTED
+    Booking.objects.filter(pk=waiting.pk).update(status=BookingStatus.OFFERED,
+                                                 offer_expires_at=NOW + dt.timedelta(days=2))
+    with pytest.raises(ValidationError, match="need an approved application"):
+        accept_offer(booking=Booking.objects.get(pk=waiting.pk), actor=participant, now=NOW)
+    assert Booking.objects.get(pk=waiting.pk).status == BookingStatus.OFFERED
 
 
 def test_booking_again_is_refused_and_saves_nothing(participant, run, without_supervision, code_10):

@@ -141,6 +141,10 @@ def book(
                 discount_rule(discount) if discount else None,
             )
             has_seat = seats_taken(run) < run.capacity
+            # A level that admits by application: a seat needs the approval; a place in line
+            # does not (one may apply while waiting), but taking an offered seat will.
+            if has_seat and (refusal := admission_refusal(participant, run.level, run)):
+                raise ValidationError(refusal)
             booking = Booking.objects.create(
                 reference=new_reference(), run=run, participant=participant, option=option,
                 status=BookingStatus.CONFIRMED if has_seat else BookingStatus.WAITLISTED,
@@ -177,8 +181,6 @@ def _earlier_submission(participant: User, token: uuid.UUID) -> Booking | None:
 
 def _check_bookable(participant: User, run: CourseRun, option_id: int, now: dt.datetime) -> PriceOption:
     if refusal := run.refusal_to_book(now):
-        raise ValidationError(refusal)
-    if refusal := admission_refusal(participant, run.level):
         raise ValidationError(refusal)
     if Booking.objects.filter(run=run, participant=participant, status__in=ACTIVE).exists():
         raise ValidationError(ALREADY_BOOKED)
@@ -542,6 +544,8 @@ def accept_offer(*, booking: Booking, actor: User, now: dt.datetime | None = Non
             raise ValidationError("This offer is not yours.")
         if booking.status != BookingStatus.OFFERED:
             raise ValidationError("There is no open offer on this booking.")
+        if refusal := admission_refusal(booking.participant, run.level, run):
+            raise ValidationError(refusal)
         expired = booking.offer_has_expired(now)
         if expired:
             # Pass the seat on, and let that commit: raising inside this block would undo it.

@@ -93,11 +93,14 @@ def option_choices(run: CourseRun, user: User, on: dt.date) -> list[OptionChoice
 
 
 def _why_unbookable(run: CourseRun, user: User, now: dt.datetime) -> str | None:
-    """Why the booking page shows no form, in the participant's words; None when it can."""
+    """Why the booking page shows no form, in the participant's words; None when it can. A full
+    run of a level that admits by application may still be joined in line while applying."""
     state = presentation.booking(run, now)
     if not state.is_open:
         return state.text
-    return admission_refusal(user, run.level)
+    if selectors.seats_taken_on([run.pk]).get(run.pk, 0) >= run.capacity:
+        return None
+    return admission_refusal(user, run.level, run)
 
 
 def _booked_message(booking: Booking) -> str:
