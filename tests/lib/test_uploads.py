@@ -15,13 +15,14 @@ from pathlib import Path
 import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile, UploadedFile
 from django.test import override_settings
 from pikepdf import Array, Dictionary, Name, String
 from PIL import Image
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from trainingdesk.lib import uploads
 from trainingdesk.lib.uploads import CheckedFile, Kind, check_upload, clean_filename
 
 NOT_ACCEPTED = "This file is not a PDF, JPEG, PNG or Word document."
@@ -107,6 +108,21 @@ def test_a_text_pdf_is_accepted_with_its_pages_and_text() -> None:
     assert checked == CheckedFile(Kind.PDF, len(content), hashlib.sha256(content).hexdigest(),
                                   "Foundation confirmation.pdf", pages=3, has_text=True)
     assert checked.content_type == "application/pdf"
+
+
+def test_a_pdf_django_kept_on_disk_is_checked_there() -> None:
+    content = text_pdf(pages=2)
+    upload = TemporaryUploadedFile("confirmation.pdf", "application/pdf", len(content), None)
+    upload.write(content)
+    upload.seek(0)
+    with upload:
+        assert (check_upload(upload, name=upload.name).pages, upload.tell()) == (2, 0)
+
+
+def test_a_large_pdf_in_memory_is_checked_from_a_temporary_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads, "PDF_IN_MEMORY", 100)
+    assert check(text_pdf(pages=2)).pages == 2
+    assert refusal(pdf_with(link_with(action("/Launch", F=String("x.exe"))))) == PDF_ACTIVE
 
 
 def test_a_scanned_confirmation_is_accepted_without_text() -> None:

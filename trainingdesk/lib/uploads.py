@@ -29,11 +29,12 @@ import hashlib
 import io
 import os
 import re
+import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, NoReturn
+from typing import IO, BinaryIO, NoReturn
 from xml.etree import ElementTree
 
 import pikepdf
@@ -117,6 +118,14 @@ MAGIC_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: an encrypted
 ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",
                             "/RichMediaExecute"})
 TEXT_SHOWING = "Tj TJ ' \" Do"  # the operators that show text, and Do for forms that may
+# The keys of a dictionary that make it worth a closer look; most have none of them.
+SUSPICIOUS = frozenset({"/JS", "/JavaScript", "/AA", "/S", "/EmbeddedFiles", "/EF", "/Subtype", "/XFA"})
+# Entries whose values are numbers, names or strings to any viewer, whatever they hold.
+PLAIN_VALUES = frozenset({"/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rect", "/BBox",
+                          "/Matrix", "/Widths", "/W", "/W2", "/Decode", "/Domain", "/Range", "/Border",
+                          "/C", "/IC", "/QuadPoints", "/ID", "/Index", "/ProcSet", "/Size", "/Length"})
+PDF_IN_MEMORY = 1024 * 1024  # bytes: a smaller PDF is read from memory, a larger one from a file
+DICTIONARY, ARRAY, STREAM = pikepdf.ObjectType.dictionary, pikepdf.ObjectType.array, pikepdf.ObjectType.stream
 
 # --- Messages ---------------------------------------------------------------------------------
 
@@ -169,7 +178,7 @@ def check_upload(
         size, digest = len(data), hashlib.sha256(data).hexdigest()
         clean = clean_filename(name, kind)
         if kind is Kind.PDF:
-            pages, has_text = _check_pdf(data)
+            pages, has_text = _check_pdf(data, getattr(file, "temporary_file_path", None))
             return CheckedFile(kind, size, digest, clean, pages=pages, has_text=has_text)
         if kind is Kind.DOCX:
             _check_docx(data)
@@ -261,10 +270,23 @@ def clean_filename(name: str, kind: Kind) -> str:
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def _check_pdf(data: bytes) -> tuple[int, bool]:
-    """The number of pages and whether any has text, after refusing what a PDF may not be."""
+def _check_pdf(data: bytes, on_disk: Callable[[], str] | None) -> tuple[int, bool]:
+    """The number of pages and whether any has text, after refusing what a PDF may not be.
+    qpdf reads a file by its path three times as fast as through a Python stream, so a large
+    upload is opened where Django put it (a TemporaryUploadedFile), or from a temporary copy."""
+    if on_disk is not None:
+        return _check_pdf_at(on_disk())
+    if len(data) < PDF_IN_MEMORY:
+        return _check_pdf_at(io.BytesIO(data))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as copy:
+        copy.write(data)
+        copy.flush()
+        return _check_pdf_at(copy.name)
+
+
+def _check_pdf_at(source: str | BinaryIO) -> tuple[int, bool]:
     try:
-        with pikepdf.open(io.BytesIO(data), attempt_recovery=False, conversion_mode="explicit") as pdf:
+        with pikepdf.open(source, attempt_recovery=False, conversion_mode="explicit") as pdf:
             if pdf.is_encrypted:
                 _refuse(PDF_PROTECTED, "pdf_protected")
             _refuse_active_content(pdf)
@@ -280,48 +302,44 @@ def _check_pdf(data: bytes) -> tuple[int, bool]:
 
 
 def _refuse_active_content(pdf: pikepdf.Pdf) -> None:
-    """Every object of the document, reachable or not, and every dictionary nested in one."""
+    """Every object of the document, reachable or not, and every dictionary nested in one, but
+    for the values a viewer reads only as numbers or strings (boxes, widths, matrices) and a
+    stream's own entries (its dictionary's keys are checked; its data is content, not actions)."""
     objects = pdf.objects
     if len(objects) > MAX_PDF_OBJECTS:
         _refuse(PDF_DAMAGED, "pdf_damaged")
-    root = pdf.Root
-    opening = root.get("/OpenAction")
+    opening = pdf.Root.get("/OpenAction")
     if isinstance(opening, pikepdf.Dictionary) and opening.get("/S") != pikepdf.Name.GoTo:
         _refuse(PDF_ACTIVE, "pdf_active")
-    for dictionary in _dictionaries([pdf.trailer, *objects]):
-        _refuse_active_dictionary(dictionary)
-
-
-def _dictionaries(objects: list[pikepdf.Object]) -> Iterator[pikepdf.Object]:
-    """Each dictionary (a stream's own included) among `objects` and nested directly in them;
-    indirect objects are in `objects` themselves, so a cycle is never followed."""
-    stack = list(objects)
+    stack = [pdf.trailer, *objects]
     while stack:
         obj = stack.pop()
-        if isinstance(obj, pikepdf.Stream):
-            obj = obj.stream_dict
-        if isinstance(obj, pikepdf.Dictionary):
-            yield obj
-            children = obj.values()
-        elif isinstance(obj, pikepdf.Array):
-            children = obj
-        else:
-            continue
-        stack.extend(child for child in children
-                     if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect)
+        code = obj._type_code
+        if code == STREAM:
+            _refuse_active_dictionary(obj)
+        elif code == DICTIONARY:
+            _refuse_active_dictionary(obj)
+            stack.extend(value for key, value in obj.items()
+                         if key not in PLAIN_VALUES and value._type_code in (DICTIONARY, ARRAY)
+                         and not value.is_indirect)
+        elif code == ARRAY:
+            stack.extend(value for value in obj
+                         if value._type_code in (DICTIONARY, ARRAY) and not value.is_indirect)
 
 
 def _refuse_active_dictionary(dictionary: pikepdf.Object) -> None:
     keys = dictionary.keys()
+    if SUSPICIOUS.isdisjoint(keys):
+        return
     if "/JS" in keys or "/JavaScript" in keys or "/AA" in keys:
         _refuse(PDF_ACTIVE, "pdf_active")
     if "/S" in keys and str(dictionary.get("/S")) in ACTIVE_ACTIONS:
         _refuse(PDF_ACTIVE, "pdf_active")
     if "/EmbeddedFiles" in keys or "/EF" in keys:
         _refuse(PDF_ATTACHMENTS, "pdf_attachments")
-    if "/Type" in keys and dictionary.get("/Type") == pikepdf.Name.EmbeddedFile:
-        _refuse(PDF_ATTACHMENTS, "pdf_attachments")
     if "/Subtype" in keys and dictionary.get("/Subtype") == pikepdf.Name.FileAttachment:
+        _refuse(PDF_ATTACHMENTS, "pdf_attachments")
+    if "/Type" in keys and dictionary.get("/Type") == pikepdf.Name.EmbeddedFile:
         _refuse(PDF_ATTACHMENTS, "pdf_attachments")
     if "/XFA" in keys:
         _refuse(PDF_XFA, "pdf_xfa")
