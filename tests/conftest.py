@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -8,7 +9,8 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from tests.factories import UserFactory
-from trainingdesk.accounts.models import Role, User
+from trainingdesk.accounts.bodies import add_published_bodies
+from trainingdesk.accounts.models import ProfessionalBody, Role, User
 from trainingdesk.accounts.roles import grant_role
 from trainingdesk.catalogue import demo
 
@@ -26,9 +28,12 @@ def _tasks_run_at_once():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache(request: pytest.FixtureRequest):
+def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any):
     """Each test that uses the database starts with an empty cache: no page or rate-limit count
-    from another test. (The cache is a table in the database, as on a site without Redis.)"""
+    from another test. (The cache is a table in the database, as on a site without Redis.)
+    A transactional test empties every table when it ends, the data migrations' rows too: the
+    professional bodies that migration accounts 0004 seeded are then put back, as pages that
+    ask for a registration expect them."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or bool(
         marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
@@ -37,6 +42,10 @@ def _empty_cache(request: pytest.FixtureRequest):
         request.getfixturevalue("transactional_db" if transactional else "db")
         caches["default"].clear()
     yield
+    if transactional:
+        # transactional_db was set up after this fixture, so its flush has run by now.
+        with django_db_blocker.unblock():
+            add_published_bodies(ProfessionalBody)
 
 
 @pytest.fixture

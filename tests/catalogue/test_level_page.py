@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tests.factories import CourseRunFactory
 from tests.html import text_of
+from trainingdesk.accounts.models import ProfessionalBody
 from trainingdesk.catalogue.demo import Demo
 from trainingdesk.catalogue.models import CourseRun, Level, RunStatus
 
@@ -75,6 +76,25 @@ def test_the_advanced_level_states_its_entry_requirements_and_coursework(
     assert "No upcoming dates are published for this level yet." in html
 
 
+def test_the_accepted_bodies_are_listed_in_the_tables_order_with_one_the_coordinator_added(
+    client: Client, brochure: Demo
+) -> None:
+    psa = ProfessionalBody.objects.create(code="PSA", name="PSA (Professional Standards Authority)",
+                                          position=0)
+    brochure.advanced.accepted_bodies.add(psa)
+    ProfessionalBody.objects.filter(code="GMC").update(position=0, name="GMC (renamed)")
+    html = page(client, brochure.advanced)
+    listed = html[html.index("Registration with a professional body such as:"):]
+    listed = listed[:listed.index("</ul>")]
+    assert [line.split("</li>")[0] for line in listed.split("<li>")[1:]] == [
+        "GMC (renamed)", "PSA (Professional Standards Authority)",
+        "HCPC (Health and Care Professions Council)", "UKCP (UK Council for Psychotherapy)",
+        "BACP (British Association for Counselling and Psychotherapy)",
+        "NMC (Nursing and Midwifery Council)",
+    ]
+    assert "Social Work England" not in listed
+
+
 def test_it_lists_a_new_advanced_run(client: Client, brochure: Demo) -> None:
     CourseRunFactory(level=brochure.advanced, title="Spring 2027 Advanced",
                      days=[dt.date(2027, 3, d) for d in range(1, 7)])
@@ -98,8 +118,8 @@ def test_the_joining_link_never_appears(client: Client, brochure: Demo) -> None:
 def test_the_page_makes_a_fixed_number_of_queries(
     client: Client, brochure: Demo, django_assert_num_queries: object
 ) -> None:
-    # The level with its programme, provider, prerequisite and fee; its coursework; the VAT
-    # table; then for upcoming and for past runs each: how many, a page of them, their days,
-    # their options, the places taken on them.
-    with django_assert_num_queries(14):  # 13, and the footer's provider  # type: ignore[operator]
+    # The level with its programme, provider, prerequisite and fee; its coursework; its
+    # accepted professional bodies; the VAT table; then for upcoming and for past runs each: how
+    # many, a page of them, their days, their options, the places taken on them.
+    with django_assert_num_queries(15):  # 14, and the footer's provider  # type: ignore[operator]
         page(client, brochure.foundation)

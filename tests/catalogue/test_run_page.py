@@ -247,8 +247,8 @@ def test_the_page_makes_the_same_queries_for_1_or_50_days_and_options(
 ) -> None:
     run = _run_with(n)
     # The run with its level, programme, provider, prerequisite and fee; its days; its options;
-    # its level's coursework; the VAT table; the places taken.
-    with django_assert_num_queries(7):  # 6, and the footer's provider  # type: ignore[operator]
+    # its level's coursework and accepted professional bodies; the VAT table; the places taken.
+    with django_assert_num_queries(8):  # 7, and the footer's provider  # type: ignore[operator]
         html = page(client, run)
     assert html.count('class="day"') == n
 

@@ -20,7 +20,14 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from trainingdesk.accounts.models import Organisation, ProfessionalRegistration, Role, User
+from trainingdesk.accounts.forms import RegistrationForm
+from trainingdesk.accounts.models import (
+    Organisation,
+    ProfessionalBody,
+    ProfessionalRegistration,
+    Role,
+    User,
+)
 from trainingdesk.accounts.services import failed_sign_ins, unlock_sign_in
 from trainingdesk.audit.admin_mixins import AuditedAdmin
 from trainingdesk.audit.log import log_action
@@ -60,6 +67,7 @@ class PersonChangeForm(UserChangeForm):
 
 class ProfessionalRegistrationInline(admin.TabularInline):
     model = ProfessionalRegistration
+    form = RegistrationForm  # the profile page's: active bodies, numbers in their format
     extra = 0
     fields = ("body", "body_name", "number")
 
@@ -188,3 +196,19 @@ class OrganisationAdmin(AuditedAdmin):
     list_display = ("name", "invoice_email", "postcode", "requires_purchase_order")
     list_filter = ("requires_purchase_order",)
     search_fields = ("name", "invoice_email", "postcode")
+
+
+@admin.register(ProfessionalBody)
+class ProfessionalBodyAdmin(AuditedAdmin):
+    """The bodies people register with, and the format of their numbers: the coordinator adds a
+    body, corrects a format, or retires a body (registrations with it are kept)."""
+
+    list_display = ("name", "code", "number_example", "position", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "code")
+    fields = ("code", "name", "number_pattern", "number_example", "number_hint", "position",
+              "active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ProfessionalBody | None = None) -> Any:
+        # Registrations refer to a body by its code: it is chosen once, when the body is added.
+        return ("code",) if obj is not None else ()

@@ -16,6 +16,7 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
     UsernameField,
 )
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -205,17 +206,27 @@ class ProfileForm(forms.ModelForm[User]):
 
 
 class RegistrationForm(forms.ModelForm[ProfessionalRegistration]):
+    """One registration: the body, from the table's active bodies (and the row's own body, should
+    the coordinator have retired it since), and a number in the body's format."""
+
     class Meta:
         model = ProfessionalRegistration
         fields = ("body", "body_name", "number")
         labels = {"body_name": _("Name of the body, if not in the list")}
         help_texts = {"body_name": ""}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bodies: list[ProfessionalBody] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         body = self.fields["body"]
-        assert isinstance(body, forms.ChoiceField)
-        body.choices = [("", _("Choose a body")), *ProfessionalBody.choices]
+        assert isinstance(body, forms.ModelChoiceField)
+        own = self.instance.body_id
+        body.queryset = ProfessionalBody.objects.filter(Q(active=True) | Q(code=own))
+        if bodies is None:
+            bodies = list(body.queryset)
+        # The list is read once for the whole formset (`bodies`), not once a row.
+        body.choices = [("", _("Choose a body")),
+                        *((b.code, b.name) for b in bodies if b.active or b.code == own)]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -223,22 +234,40 @@ class RegistrationForm(forms.ModelForm[ProfessionalRegistration]):
         chosen = cleaned.get("id")
         if chosen is not None and chosen.pk != self.instance.pk:
             raise forms.ValidationError(_("This registration could not be found. Reload the page."))
-        if cleaned.get("body") == ProfessionalBody.OTHER and not cleaned.get("body_name", "").strip():
+        body: ProfessionalBody | None = cleaned.get("body")
+        if body is None:
+            return cleaned
+        if body.is_other and not cleaned.get("body_name", "").strip():
             self.add_error("body_name", _("Enter the name of the professional body."))
-        elif cleaned.get("body") and cleaned.get("body") != ProfessionalBody.OTHER:
+        elif not body.is_other:
             cleaned["body_name"] = ""
+        # A number is checked when it is entered or its body changes: one saved before the body
+        # had (or changed) its format is kept as it is until the person edits it.
+        if "number" in cleaned and {"body", "number"} & set(self.changed_data):
+            problem = body.number_problem(cleaned["number"])
+            if problem:
+                self.add_error("number", problem)
+            else:
+                cleaned["number"] = body.normalise_number(cleaned["number"])
         return cleaned
 
     def entry(self) -> RegistrationEntry:
         return RegistrationEntry(
             id=self.instance.pk,
-            body=self.cleaned_data["body"],
+            body=self.cleaned_data["body"].code,
             body_name=self.cleaned_data.get("body_name", ""),
             number=self.cleaned_data["number"],
         )
 
 
 class BaseRegistrationFormSet(BaseInlineFormSet[ProfessionalRegistration, User, RegistrationForm]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bodies = list(ProfessionalBody.objects.all())
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "bodies": self.bodies}
+
     def entries(self) -> list[RegistrationEntry]:
         """The registrations as they should be after saving: kept, changed and new, not removed."""
         return [
@@ -246,6 +275,10 @@ class BaseRegistrationFormSet(BaseInlineFormSet[ProfessionalRegistration, User, 
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+
+    def formats(self) -> list[ProfessionalBody]:
+        """The offered bodies that publish a format, for the page's "what numbers look like"."""
+        return [body for body in self.bodies if body.active and body.number_example]
 
 
 RegistrationFormSet = cast(type[BaseRegistrationFormSet], inlineformset_factory(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,14 +39,141 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ProfessionalBody(models.TextChoices):
-    HCPC = "HCPC", _("HCPC (Health and Care Professions Council)")
-    UKCP = "UKCP", _("UKCP (UK Council for Psychotherapy)")
-    BACP = "BACP", _("BACP (British Association for Counselling and Psychotherapy)")
-    NMC = "NMC", _("NMC (Nursing and Midwifery Council)")
-    GMC = "GMC", _("GMC (General Medical Council)")
-    SWE = "SWE", _("Social Work England")
-    OTHER = "OTHER", _("Another professional body")
+def validate_regular_expression(value: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValidationError(
+            _("This is not a regular expression Python understands: %(problem)s."),
+            params={"problem": exc},
+        ) from exc
+
+
+class ProfessionalBody(models.Model):
+    """A professional body people register with, and the format of its registration numbers.
+
+    The rows are data the coordinator edits in the back office: a body is added, renamed,
+    re-ordered or retired (`active` off: no longer offered on the profile page, but registrations
+    with it are kept) without new code. Migration accounts 0004 seeds the bodies the brochure
+    names, with the formats they publish (`trainingdesk/accounts/bodies.py`):
+
+    - HCPC (Health and Care Professions Council): the register at hcpc-uk.org shows a number as
+      the profession's prefix of two or three letters and digits: PYL12345 for a practitioner
+      psychologist, OT12345 for an occupational therapist, SW123456 for a social worker
+      registered before Social Work England took them over in December 2019.
+    - NMC (Nursing and Midwifery Council): the PIN on the NMC register, two digits, a letter,
+      four digits and a letter (12A3456E).
+    - GMC (General Medical Council): the GMC reference number on the medical register, 7 digits.
+    - Social Work England: SW and up to six digits, as on its public register.
+    - UKCP and BACP publish no format; their membership numbers are digits, so 4 to 8 digits
+      are accepted. Change the pattern here when a member's real number is refused.
+    - "Another professional body" (code OTHER): no format; the person names the body.
+
+    `number_pattern` is a regular expression the whole number must match after
+    `normalise_number` (spaces removed, letters in capitals, as the bodies write them); empty
+    when the body publishes no format, and then any number is accepted for a person to check.
+    """
+
+    OTHER: ClassVar[str] = "OTHER"  # the code of "Another professional body": name it yourself
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{2,20}$", _(
+            "Use 2 to 20 capital letters or digits, such as HCPC."))],
+        help_text=_("Short and unchanging, such as HCPC: registrations refer to the body by it."),
+    )
+    name = models.CharField(
+        _("name"), max_length=200,
+        help_text=_("As people choose it from the list, such as "
+                    "\u201cHCPC (Health and Care Professions Council)\u201d."),
+    )
+    number_pattern = models.CharField(
+        _("format of registration numbers"), max_length=200, blank=True,
+        validators=[validate_regular_expression],
+        help_text=_("A regular expression the whole number must match, in capitals and without "
+                    "spaces, such as ^[A-Z]{2,3}\\d{4,6}$. Empty when the body publishes no "
+                    "format: then any number is accepted."),
+    )
+    number_example = models.CharField(
+        _("example number"), max_length=50, blank=True,
+        help_text=_("A number in the body's format, such as PYL12345: shown when a number is "
+                    "refused."),
+    )
+    number_hint = models.CharField(
+        _("where to find the number"), max_length=300, blank=True,
+        help_text=_("Plain words for the profile page, such as \u201cTwo or three letters for "
+                    "your profession, then digits, as on the HCPC register.\u201d"),
+    )
+    position = models.PositiveSmallIntegerField(_("position in the list"), default=10)
+    active = models.BooleanField(
+        _("offered on the profile page"), default=True,
+        help_text=_("Untick to retire a body: registrations with it are kept."),
+    )
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("professional body")
+        verbose_name_plural = _("professional bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_other(self) -> bool:
+        return self.code == self.OTHER
+
+    @property
+    def short_name(self) -> str:
+        """How a sentence names the body: "HCPC" for "HCPC (Health and Care Professions
+        Council)", the whole name when it has no abbreviation first."""
+        return self.name.split(" (", 1)[0]
+
+    def normalise_number(self, number: str) -> str:
+        """The number as the body writes it: a body with a format writes its numbers in capitals
+        without spaces ("pyl 12345" is PYL12345); otherwise only the spacing is tidied."""
+        if self.number_pattern:
+            return "".join(number.split()).upper()
+        return " ".join(number.split())
+
+    def number_problem(self, number: str) -> str | None:
+        """Why `number` is not a registration number of this body, or None when it is in the
+        body's format (or the body publishes none). The one home of this check."""
+        if not self.number_pattern:
+            return None
+        if re.fullmatch(self.number_pattern, self.normalise_number(number)):
+            return None
+        if self.number_example:
+            return str(_("%(a_body)s number looks like %(example)s.") % {
+                "a_body": with_article(self.short_name), "example": self.number_example})
+        return str(_("This is not in the format of %(body)s numbers.") % {"body": self.short_name})
+
+    def clean(self) -> None:
+        if self.number_pattern and not self.number_example:
+            raise ValidationError({"number_example": _(
+                "Give an example of a number in this format: it is shown when a number is "
+                "refused.")})
+        if self.number_pattern and self.number_example:
+            try:
+                matches = re.fullmatch(self.number_pattern, self.normalise_number(self.number_example))
+            except re.error:
+                return  # the field's own validator says what is wrong with the pattern
+            if not matches:
+                raise ValidationError({"number_example": _(
+                    "The example does not match the format: people would be shown a number "
+                    "they cannot enter.")})
+
+
+def with_article(name: str) -> str:
+    """ "An HCPC", "A UKCP", "An NMC", "A Social Work England": an abbreviation takes the article
+    of how its first letter is said, a word that of its first letter."""
+    if not name:
+        return name
+    first = name[0].upper()
+    if name.split(" ")[0].isupper() and len(name.split(" ")[0]) > 1:
+        vowel_sound = first in "AEFHILMNORSX"
+    else:
+        vowel_sound = first in "AEIOU"
+    return f"{'An' if vowel_sound else 'A'} {name}"
 
 
 def validate_zone(value: str) -> None:
@@ -158,7 +287,12 @@ class ProfessionalRegistration(models.Model):
     """A registration with a professional body (HCPC, UKCP, BACP, NMC, GMC, ...)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="registrations")
-    body = models.CharField(_("professional body"), max_length=10, choices=ProfessionalBody.choices)
+    # Refers to the body by its code, in the column that held the code before bodies were a
+    # table (migration 0005), so that existing rows kept their values.
+    body = models.ForeignKey(
+        ProfessionalBody, verbose_name=_("professional body"), on_delete=models.PROTECT,
+        to_field="code", db_column="body", related_name="registrations",
+    )
     body_name = models.CharField(
         _("name of the body"), max_length=200, blank=True,
         help_text=_("Only when the body is not in the list."),
@@ -172,7 +306,7 @@ class ProfessionalRegistration(models.Model):
         ]
 
     def __str__(self) -> str:
-        name = self.body_name if self.body == ProfessionalBody.OTHER else self.body
+        name = self.body_name if self.body_id == ProfessionalBody.OTHER else self.body_id
         return f"{name} {self.number}"
 
 

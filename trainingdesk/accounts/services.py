@@ -143,7 +143,7 @@ def person_booked_for(*, email: str, full_name: str, actor: User) -> User:
 
 def _registration_state(registrations: Iterable[ProfessionalRegistration]) -> list[dict[str, str]]:
     return sorted(
-        ({"body": r.body, "body_name": r.body_name, "number": r.number} for r in registrations),
+        ({"body": r.body_id, "body_name": r.body_name, "number": r.number} for r in registrations),
         key=lambda r: (r["body"], r["body_name"], r["number"]),
     )
 
@@ -166,8 +166,12 @@ def update_profile(
     `registrations` is the whole list as it should be afterwards: entries with an `id` keep that
     registration (changed if needed), entries without one are added, and the person's other
     registrations are removed. Everything is saved, and audited, or nothing is.
+    A new or changed registration's number must be in its body's format
+    (`ProfessionalBody.number_problem`) and is saved as the body writes it; one kept unchanged is
+    not checked again.
     Raises ValueError for a field that is not on the profile or a registration that is not theirs,
-    ValidationError for a value the model refuses, IntegrityError for duplicate registrations.
+    ValidationError for a value the model refuses, a body that is not in the table or a number
+    not in its body's format, IntegrityError for duplicate registrations.
     """
     unknown = set(details) - set(PROFILE_FIELDS)
     if unknown:
@@ -197,14 +201,21 @@ def update_profile(
         # swapping two numbers never trips the unique constraint half-way through.
         ProfessionalRegistration.objects.filter(user=locked).exclude(pk__in=unchanged).delete()
         added = []
+        bodies = ProfessionalBody.objects.in_bulk({e.body for e in registrations}, field_name="code")
         for entry in registrations:
             if entry.id in unchanged:
                 continue
+            body = bodies.get(entry.body)
+            if body is None:
+                raise ValidationError({"body": "Choose a professional body from the list."})
+            problem = body.number_problem(entry.number)
+            if problem:
+                raise ValidationError({"number": problem})
             registration = ProfessionalRegistration(
                 user=locked,
-                body=entry.body,
-                body_name=entry.body_name.strip() if entry.body == ProfessionalBody.OTHER else "",
-                number=entry.number.strip(),
+                body=body,
+                body_name=entry.body_name.strip() if body.is_other else "",
+                number=body.normalise_number(entry.number),
             )
             registration.full_clean(exclude=["user"], validate_constraints=False)
             added.append(registration)
@@ -217,7 +228,7 @@ def update_profile(
 
 
 def _key_of(registration: ProfessionalRegistration) -> tuple[str, str, str]:
-    return (registration.body, registration.body_name, registration.number)
+    return (registration.body_id, registration.body_name, registration.number)
 
 
 def failed_sign_ins(*, user: User) -> tuple[int, bool]:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -160,6 +161,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             # Another save of this profile added the same registration a moment ago.
             form.add_error(None, _("You already have a registration with that body and number."))
+        except ValidationError as error:
+            # The coordinator changed or removed the body's format while the page was open.
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,6 +82,7 @@ class LevelAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("prerequisite",)
     inlines = (CourseworkComponentInline,)
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fieldsets = (
         (None, {"fields": ("programme", "name", "slug", "position", "accreditation", "summary",
                            "contents")}),

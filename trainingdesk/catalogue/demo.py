@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from trainingdesk.accounts.bodies import add_published_bodies
 from trainingdesk.accounts.models import ProfessionalBody, Role, User
 from trainingdesk.accounts.roles import grant_role
 from trainingdesk.catalogue.models import (
@@ -218,8 +219,6 @@ def load_demo(today: dt.date | None = None) -> Demo:
         prerequisite=foundation, prerequisite_within_months=24,
         external_prerequisite_accepted=True, recommended_gap_months=12,
         requires_professional_registration=True,
-        accepted_bodies=[ProfessionalBody.HCPC, ProfessionalBody.UKCP, ProfessionalBody.BACP,
-                         ProfessionalBody.NMC, ProfessionalBody.GMC],
         covering_letter_accepted=True, requires_approved_application=True,
         entry_requirements=(
             "You must have completed the PartnershipProjects Foundation Level course, or "
@@ -243,6 +242,11 @@ def load_demo(today: dt.date | None = None) -> Demo:
             "The £300 assessment fee (including VAT) is charged only if you submit coursework."
         ),
     )
+    # The brochure's "such as HCPC, UKCP, BACP, NMC or GMC": rows of the table the migration
+    # seeded (added again here should a test have emptied it).
+    add_published_bodies(ProfessionalBody)
+    advanced.accepted_bodies.set(
+        ProfessionalBody.objects.filter(code__in=["HCPC", "UKCP", "BACP", "NMC", "GMC"]))
     CourseworkComponent.objects.bulk_create([
         CourseworkComponent(level=advanced, title="Case study", quantity=2, words=2000,
                             position=1),

@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trainingdesk.accounts.models import ProfessionalBody, validate_zone
+from trainingdesk.accounts.models import validate_zone
 from trainingdesk.catalogue import rules
 from trainingdesk.lib.money import TaxedAmount
 from trainingdesk.lib.zones import UK, aware
@@ -149,9 +149,11 @@ class Level(models.Model):
     requires_professional_registration = models.BooleanField(
         _("requires registration with a professional body"), default=False,
     )
-    accepted_bodies = models.JSONField(
-        _("accepted professional bodies"), default=list, blank=True,
-        help_text=_("Codes such as HCPC, UKCP, BACP, NMC, GMC."),
+    accepted_bodies = models.ManyToManyField(
+        "accounts.ProfessionalBody", verbose_name=_("accepted professional bodies"), blank=True,
+        related_name="levels",
+        help_text=_("The bodies whose registration admits a person, such as HCPC, UKCP, BACP, "
+                    "NMC, GMC. Bodies are added in People: professional bodies."),
     )
     covering_letter_accepted = models.BooleanField(
         _("a covering letter may stand in for registration"), default=False,
@@ -207,8 +209,8 @@ class Level(models.Model):
         return -(-self.supervision_hours // self.supervision_session_hours)
 
     def accepted_body_labels(self) -> list[str]:
-        labels = dict(ProfessionalBody.choices)
-        return [str(labels.get(code, code)) for code in self.accepted_bodies]
+        """The accepted bodies' names in the bodies' order (prefetch `accepted_bodies`)."""
+        return [body.name for body in self.accepted_bodies.all()]
 
     def contents_list(self) -> list[str]:
         return [line.strip(" •-") for line in self.contents.splitlines() if line.strip(" •-")]

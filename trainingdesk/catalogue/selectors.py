@@ -69,15 +69,16 @@ def run_for_page(*, run_id: int, viewer: User | AnonymousUser) -> CourseRun | No
     """A run as its public page shows it, or None when this viewer may not see it.
 
     Drafts are visible to staff only (so the back office can preview them); published and
-    cancelled runs to everyone. Four queries: the run with its level, programme, provider,
-    prerequisite and fee; its days; its options; its level's coursework.
+    cancelled runs to everyone. Five queries: the run with its level, programme, provider,
+    prerequisite and fee; its days; its options; its level's coursework; its level's accepted
+    professional bodies.
     """
     runs = _with_days_and_options(
         CourseRun.objects.select_related(
             "level", "level__programme", "level__programme__provider", "level__prerequisite",
             "level__assessment_fee",
         )
-    ).prefetch_related("level__coursework")
+    ).prefetch_related("level__coursework", "level__accepted_bodies")
     if not viewer.is_staff:
         runs = runs.exclude(status=RunStatus.DRAFT)
     # order_by(): `first()` would otherwise order by the model's default, run -> level -> programme.
@@ -85,12 +86,13 @@ def run_for_page(*, run_id: int, viewer: User | AnonymousUser) -> CourseRun | No
 
 
 def level_for_page(*, programme_slug: str, level_slug: str) -> Level | None:
-    """A level with its programme, provider, prerequisite, fee and coursework: two queries."""
+    """A level with its programme, provider, prerequisite, fee, coursework and accepted
+    professional bodies: three queries."""
     return (
         Level.objects.select_related(
             "programme", "programme__provider", "prerequisite", "assessment_fee"
         )
-        .prefetch_related("coursework")
+        .prefetch_related("coursework", "accepted_bodies")
         .filter(programme__slug=programme_slug, slug=level_slug)
         .first()
     )
