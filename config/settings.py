@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "trainingdesk.invoicing",
     "trainingdesk.bookings",
     "trainingdesk.attendance",
+    "trainingdesk.admissions",
     "trainingdesk.certificates",
     "trainingdesk.demo",
 ]
@@ -181,6 +182,9 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 # A member of staff (coordinator, trainer, supervisor, assessor, back office) is signed out after
 # this many minutes without a request; participants are not.
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30, minimum=1)
+
+# Admissions: evidence files are deleted this many days after the application's decision.
+ADMISSIONS_EVIDENCE_KEEP_DAYS = env_int("ADMISSIONS_EVIDENCE_KEEP_DAYS", 365, minimum=1)
 # The same client address as the rate limits, read through the trusted proxies (see above).
 AXES_CLIENT_IP_CALLABLE = "trainingdesk.lib.clientip.client_address"
 

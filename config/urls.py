@@ -14,6 +14,7 @@ urlpatterns = [
     path("control/emails/", include("trainingdesk.notifications.urls")),
     path("control/", include("trainingdesk.bookings.control_urls")),
     path("attendance/", include("trainingdesk.attendance.urls")),
+    path("admissions/", include("trainingdesk.admissions.urls")),
     path("", include("trainingdesk.certificates.urls")),
     path("", include("trainingdesk.invoicing.urls")),
     path("", include("trainingdesk.bookings.urls")),

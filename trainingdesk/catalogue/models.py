@@ -162,6 +162,12 @@ class Level(models.Model):
     requires_approved_application = models.BooleanField(
         _("booking needs an approved application"), default=False,
     )
+    approves_automatically = models.BooleanField(
+        _("approve automatically when our records meet every requirement"), default=False,
+        help_text=_("Our own Attendance Confirmation within the window and a registration number "
+                    "in its body's format: approved at once. Anything else waits for the "
+                    "coordinator."),
+    )
     entry_requirements = models.TextField(_("entry requirements"), blank=True)
 
     # Supervision terms.
