@@ -147,3 +147,28 @@ def test_only_the_coordinator_reviews(client, persona, request, advanced):
         client.force_login(request.getfixturevalue(persona))
     expected = 302 if persona is None else 403
     assert client.get(reverse("admissions:queue")).status_code == expected
+
+
+def test_the_run_page_and_the_booking_page_say_why_and_link_to_the_application(
+    client, participant, advanced_run
+):
+    client.force_login(participant)
+    apply_url = f"{reverse('admissions:apply', args=[advanced_run.level_id])}?run={advanced_run.pk}"
+    run_page = client.get(reverse("catalogue:run", args=[advanced_run.pk])).content.decode()
+    assert "needs an approved application: apply first" in run_page and apply_url in run_page
+    book_page = client.get(reverse("bookings:book", args=[advanced_run.pk])).content.decode()
+    assert "need an approved application first" in book_page and apply_url in book_page
+    assert "Book my place" not in book_page
+
+
+def test_once_approved_the_booking_page_offers_the_form(client, participant, trainer, foundation,
+                                                        advanced, advanced_run):
+    completed_foundation(foundation, participant, trainer)
+    application = services.start_application(participant=participant, level=advanced,
+                                             run=advanced_run)
+    services.save_draft(application=application, actor=participant, answers=services.Answers(
+        registration_body="HCPC", registration_number="PYL12345"))
+    services.submit(application=application, actor=participant)
+    client.force_login(participant)
+    assert "Book my place" in client.get(
+        reverse("bookings:book", args=[advanced_run.pk])).content.decode()

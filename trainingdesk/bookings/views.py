@@ -100,7 +100,8 @@ def _why_unbookable(run: CourseRun, user: User, now: dt.datetime) -> str | None:
         return state.text
     if selectors.seats_taken_on([run.pk]).get(run.pk, 0) >= run.capacity:
         return None
-    return admission_refusal(user, run.level, run)
+    refusal = admission_refusal(user, run.level, run)
+    return refusal.rstrip(".") if refusal else None  # the page ends the sentence
 
 
 def _booked_message(booking: Booking) -> str:
