@@ -46,3 +46,44 @@ def test_the_demo_records_four_days_and_the_confirmation_can_be_checked(db):
     public = Client().get(reverse("certificates:verify", args=[confirmation.code])).content.decode()
     assert "Alex Participant" in public and "Valid." in public
     assert "Thursday 15 September 2022" in public
+
+
+def test_the_demo_s_three_applicants_for_the_advanced_level_behave_as_the_brochure_says(db):
+    """Priya (our Foundation confirmation, an HCPC number) was approved by the records and books
+    a place; Jordan (a covering letter) waits in the coordinator's queue until approved; Sam
+    (Foundation in 2022, more than 2 years before the run) was refused, and is told why."""
+    from trainingdesk.admissions.models import Application
+
+    call_command("load_demo")
+    run = CourseRun.objects.get(level__slug="advanced")
+    book_url = reverse("bookings:book", args=[run.pk])
+    people = {email: Client() for email in ("priya@example.org", "jordan@example.org",
+                                            "sam@example.org", "coordinator@example.org")}
+    for email, client in people.items():
+        client.force_login(User.objects.get(email=email))
+
+    priya = people["priya@example.org"]
+    page = priya.get(book_url).content.decode()
+    assert "Book my place" in page
+    option = run.options.order_by("position").last()
+    response = priya.post(book_url, {
+        "option": option.pk, "payer": "self", "billing_name": "Priya Shah",
+        "billing_address": "1 Demo Road\nLeeds", "invoice_email": "priya@example.org",
+        "accept_terms": "on", "submission_token": "6f1c3c4e-8c1b-4a83-b1b4-1c6f2d3e4a5b"})
+    assert response.status_code == 302
+    assert Booking.objects.get(run=run, participant__email="priya@example.org").status == "confirmed"
+
+    jordan = people["jordan@example.org"]
+    assert "is waiting for the coordinator" in jordan.get(book_url).content.decode()
+    coordinator = people["coordinator@example.org"]
+    application = Application.objects.get(participant__email="jordan@example.org")
+    assert "Jordan Lee" in coordinator.get(reverse("admissions:queue")).content.decode()
+    coordinator.post(reverse("admissions:review", args=[application.reference]),
+                     {"decision": "approve", "reason": ""})
+    assert "Book my place" in jordan.get(book_url).content.decode()
+
+    sam = people["sam@example.org"]
+    refused = Application.objects.get(participant__email="sam@example.org")
+    page = sam.get(reverse("admissions:application", args=[refused.reference])).content.decode()
+    assert "Not approved" in page and "yours was completed on 15 September 2022" in page
+    assert "Book my place" not in sam.get(book_url).content.decode()

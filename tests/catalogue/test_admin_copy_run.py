@@ -47,7 +47,7 @@ def test_the_copy_action_wants_exactly_one_run(
         RUNS_URL, {"action": "copy_to_new_dates", "_selected_action": runs}, follow=True
     )
     assert [m.message for m in response.context["messages"]] == ["Choose one run to copy."]
-    assert CourseRun.objects.count() == 4
+    assert CourseRun.objects.count() == 5
 
 
 def test_the_copy_page_shows_the_days_now_and_a_year_on(
@@ -110,7 +110,7 @@ def test_a_copy_without_a_title_or_date_is_refused_beside_the_fields(
     assert response.status_code == 200
     form = response.context_data["form"]
     assert set(form.errors) == {"title", "first_date"}
-    assert CourseRun.objects.count() == 4
+    assert CourseRun.objects.count() == 5
 
 
 def test_a_run_without_days_cannot_be_copied(

@@ -25,15 +25,16 @@ def test_it_draws_the_levels_in_order_with_their_prerequisites_and_the_award(
     client: Client, brochure: Demo
 ) -> None:
     html = page(client)
-    steps = re.findall(r'<li class="training-map__step[^"]*">(.*?)</li>', html, re.S)
+    path = html[:html.index("training-map--branches")]
+    steps = re.findall(r'<li class="training-map__step[^"]*">(.*?)</li>', path, re.S)
     assert [text_of(re.findall(r"<h3>(.*?)</h3>", s, re.S)[0]).strip() for s in steps] == [
         "Foundation (NVRA Level 1)",
         "Advanced (NVRA Level 2)",
         "PartnershipProjects Advanced Certificate in NVR Practice (award)",
     ]
     assert "No previous training needed." in text_of(steps[0])
-    assert ("Requires Foundation within 24 months, and registration with a professional body."
-            in text_of(steps[1]))
+    assert ("Requires Foundation within 24 months (or an equivalent elsewhere), and registration "
+            "with a professional body." in text_of(steps[1]))
     assert "submit coursework within 12 months" in text_of(steps[2])
 
 
@@ -67,3 +68,13 @@ def test_the_map_makes_a_fixed_number_of_queries(
         LevelFactory(programme=ProgrammeFactory(name=f"Programme {n}"), prerequisite=None)
     with django_assert_num_queries(3):  # type: ignore[operator]  # and the footer's provider
         page(client)
+
+
+def test_the_group_hybrid_training_is_drawn_as_a_branch_after_foundation_not_a_step_to_the_award(
+    client: Client, brochure: Demo
+) -> None:
+    html = page(client)
+    branches = html[html.index("training-map--branches"):]
+    assert "Group Hybrid" in branches
+    assert "Requires Foundation (or an equivalent elsewhere)." in text_of(branches)
+    assert "Group Hybrid" not in html[:html.index("training-map--branches")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -110,6 +110,7 @@ class Demo:
     summer_2022: CourseRun
     upcoming: list[CourseRun]
     coordinator: User
+    advanced_runs: list[CourseRun] = field(default_factory=list)
 
 
 def _next_weekday_after(start: dt.date, weekday: int, weeks: int) -> dt.date:
@@ -220,6 +221,7 @@ def load_demo(today: dt.date | None = None) -> Demo:
         external_prerequisite_accepted=True, recommended_gap_months=12,
         requires_professional_registration=True,
         covering_letter_accepted=True, requires_approved_application=True,
+        approves_automatically=True,
         entry_requirements=(
             "You must have completed the PartnershipProjects Foundation Level course, or "
             "equivalent Level 1 training with a different provider, within the previous 2 "
@@ -278,6 +280,24 @@ def load_demo(today: dt.date | None = None) -> Demo:
                     net_amount=Decimal("500.00"), supervision_hours=0),
     ])
 
+    # The brochure's other training that needs Foundation first (its training map): the same
+    # admission rules, its own configuration. The brochure gives no dates for it yet.
+    Level.objects.create(
+        programme=programme, name="Group Hybrid", slug="group-hybrid", position=3,
+        days_required=4, hours_per_day=Decimal("6"),
+        summary="NVR for work with groups of parents, after the Foundation Level (see the "
+                "training map). Dates to be announced.",
+        prerequisite=foundation, external_prerequisite_accepted=True,
+        requires_approved_application=True, approves_automatically=True,
+        entry_requirements=(
+            "All professionals, regardless of previous experience or other non-NVR "
+            "qualifications, are required to have completed our Foundation Level (or equivalent "
+            "training to the Association of NVR Practice Level I via another organisation) "
+            "before joining the Group Hybrid training."
+        ),
+    )
+    advanced_runs = [_advanced_run(advanced, today)]
+
     upcoming = []
     first = _next_weekday_after(today, SUMMER_2022_DAYS[0].weekday(), weeks=8)
     for index in range(3):
@@ -289,7 +309,36 @@ def load_demo(today: dt.date | None = None) -> Demo:
         copy.booking_opens_at = None
         copy.save(update_fields=["status", "joining_link", "booking_opens_at"])
         upcoming.append(copy)
-    return Demo(programme, foundation, advanced, summer, upcoming, coordinator)
+    return Demo(programme, foundation, advanced, summer, upcoming, coordinator, advanced_runs)
+
+
+def _advanced_run(advanced: Level, today: dt.date) -> CourseRun:
+    """An Advanced run ten weeks away: two blocks of three days, a month apart, via Zoom."""
+    first = _next_weekday_after(today, SUMMER_2022_DAYS[0].weekday(), weeks=10)
+    dates = [first + dt.timedelta(days=n) for n in (0, 1, 2, 28, 29, 30)]
+    run = CourseRun.objects.create(
+        level=advanced, title=f"{_season(first)} {first.year}", status=RunStatus.PUBLISHED,
+        delivery=Delivery.ONLINE, platform="Zoom",
+        joining_link="https://zoom.us/j/0000000099?pwd=demo", capacity=16, time_zone=UK,
+        booking_closes_at=dt.datetime.combine(first - dt.timedelta(days=7), dt.time(17, 0),
+                                              tzinfo=ZoneInfo(UK)),
+        notes="All days via Zoom. A place needs an approved application.",
+    )
+    TrainingDay.objects.bulk_create(
+        TrainingDay(run=run, number=n, date=d, arrival_time=dt.time(9, 0),
+                    start_time=dt.time(9, 30), finish_time=dt.time(16, 30), break_minutes=60,
+                    break_description="1 hour lunch break")
+        for n, d in enumerate(dates, start=1)
+    )
+    PriceOption.objects.bulk_create([
+        PriceOption(run=run, position=1, name="Advanced Level with group supervision",
+                    description="6 days training, to include 12 hours of group supervision",
+                    net_amount=Decimal("660.00"), supervision_hours=12),
+        PriceOption(run=run, position=2, name="Advanced Level only",
+                    description="6 days training, no supervision included",
+                    net_amount=Decimal("500.00"), supervision_hours=0),
+    ])
+    return run
 
 
 def _season(on: dt.date) -> str:
@@ -320,4 +369,5 @@ def _existing(programme: Programme, coordinator: User) -> Demo:
     foundation = programme.levels.get(slug="foundation")
     advanced = programme.levels.get(slug="advanced")
     runs = list(foundation.runs.order_by("id"))
-    return Demo(programme, foundation, advanced, runs[0], runs[1:], coordinator)
+    return Demo(programme, foundation, advanced, runs[0], runs[1:], coordinator,
+                list(advanced.runs.order_by("id")))

@@ -206,3 +206,28 @@ def option_rows(run: CourseRun, vat: VatTable, on: dt.date) -> list[OptionRow]:
             who.append(_("available until %(date)s") % {"date": format_day(option.available_until)})
         rows.append(OptionRow(option, option.price(vat, on), ", ".join(who)))
     return rows
+
+
+@dataclass(frozen=True)
+class TrainingMap:
+    """A programme's levels as a path to its award (each level the prerequisite of the next),
+    and the branches: other trainings that need a level of the path first (the brochure's Group
+    Hybrid after Foundation)."""
+
+    programme: Programme
+    path: list[Level]
+    branches: list[Level]
+
+
+def training_map(programme: Programme) -> TrainingMap:
+    levels = list(programme.levels.all())  # prefetched, in position order
+    path: list[Level] = []
+    previous: int | None = None
+    while True:
+        following = next((lv for lv in levels if lv.prerequisite_id == previous
+                          and lv not in path), None)
+        if following is None:
+            break
+        path.append(following)
+        previous = following.pk
+    return TrainingMap(programme, path, [lv for lv in levels if lv not in path])

@@ -56,7 +56,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @cached_public_page
 def training_map(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "catalogue/training_map.html", {"programmes": selectors.programmes_for_map()}
+        request, "catalogue/training_map.html",
+        {"maps": [presentation.training_map(p) for p in selectors.programmes_for_map()]}
     )
 
 

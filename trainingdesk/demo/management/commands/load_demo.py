@@ -4,7 +4,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from trainingdesk.catalogue import demo
-from trainingdesk.demo.data import SECOND_PARTICIPANT_EMAIL, load
+from trainingdesk.demo.data import (
+    APPROVED_APPLICANT_EMAIL,
+    SECOND_PARTICIPANT_EMAIL,
+    WAITING_APPLICANT_EMAIL,
+    load,
+)
 
 
 class Command(BaseCommand):
@@ -22,5 +27,10 @@ class Command(BaseCommand):
             f"    password: {demo.COORDINATOR_PASSWORD}\n"
             f"  Trainer:      {demo.TRAINER_EMAIL} / {demo.TRAINER_PASSWORD}\n"
             f"  Participants: {demo.PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (booked on Summer 2022)\n"
-            f"                {SECOND_PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (attended all four days)\n"
+            f"                {SECOND_PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (attended all four days; "
+            f"applied for Advanced and refused: Foundation older than 2 years)\n"
+            f"  Applicants:   {APPROVED_APPLICANT_EMAIL} / {demo.DEMO_PASSWORD} (approved for Advanced "
+            f"by the records: can book)\n"
+            f"                {WAITING_APPLICANT_EMAIL} / {demo.DEMO_PASSWORD} (a covering letter: in "
+            f"the review queue at /admissions/review/)\n"
         )
