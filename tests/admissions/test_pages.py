@@ -90,22 +90,26 @@ def test_the_queue_lists_what_waits_oldest_first_and_the_review_decides(
     assert Application.objects.get().status == ApplicationStatus.APPROVED
 
 
-def test_the_queue_s_queries_do_not_grow_with_the_applications(
-    client, coordinator, advanced, django_assert_max_num_queries
+@pytest.mark.parametrize("page", ["queue", "review", "application"])
+def test_the_review_pages_run_a_fixed_number_of_queries_at_1_and_at_200_applications(
+    client, coordinator, advanced, django_assert_num_queries, page
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    _sent(UserFactory(), advanced)
+    first = _sent(UserFactory(), advanced)  # with a file
+    url = (reverse("admissions:queue") if page == "queue"
+           else reverse(f"admissions:{page}", args=[first.reference]))
     client.force_login(coordinator)
-    client.get(reverse("admissions:queue"))
+    client.get(url)
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("admissions:queue"))
-    for _ in range(20):
+        client.get(url)
+    for _ in range(199):
         _sent(UserFactory(), advanced)
-    with django_assert_max_num_queries(len(one)):
-        page = client.get(reverse("admissions:queue"))
-    assert len(page.context["applications"]) == 21
+    with django_assert_num_queries(len(one)):
+        response = client.get(url)
+    if page == "queue":
+        assert len(response.context["applications"]) == 200
 
 
 @pytest.mark.parametrize("persona", [None, "outsider", "trainer"])
@@ -172,3 +176,12 @@ def test_once_approved_the_booking_page_offers_the_form(client, participant, tra
     client.force_login(participant)
     assert "Book my place" in client.get(
         reverse("bookings:book", args=[advanced_run.pk])).content.decode()
+
+
+def test_the_applicant_cannot_decide_their_own_application(client, participant, advanced):
+    application = _sent(participant, advanced)
+    client.force_login(participant)
+    review = reverse("admissions:review", args=[application.reference])
+    assert client.get(review).status_code == 403
+    assert client.post(review, {"decision": "approve", "reason": ""}).status_code == 403
+    assert Application.objects.get().status == ApplicationStatus.SUBMITTED

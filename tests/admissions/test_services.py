@@ -156,3 +156,42 @@ def test_an_approval_admits_only_to_runs_within_the_prerequisite_s_window(
     assert "does not cover this run" in services.admission_refusal(participant, advanced, late)
     assert "need an approved application" in services.admission_refusal(
         UserFactory(), advanced, advanced_run)
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 10), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_evidence_is_deleted_after_the_retention_period_and_the_row_says_so(
+    participant, advanced, settings
+):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from trainingdesk.admissions.models import Evidence
+    from trainingdesk.lib.periodic import run_all
+
+    settings.ADMISSIONS_EVIDENCE_KEEP_DAYS = 30
+    application = services.start_application(participant=participant, level=advanced)
+    services.save_draft(application=application, actor=participant,
+                        answers=services.Answers(covering_letter="x"),
+                        files={"covering_letter": SimpleUploadedFile("letter.png", _png(),
+                                                                     "image/png")})
+    services.submit(application=application, actor=participant)  # refused: no Foundation
+    evidence = Evidence.objects.get()
+    stored = evidence.file.name
+    decided = Application.objects.get().decided_at
+    run_all(decided + dt.timedelta(days=29))
+    assert Evidence.objects.get().file.name == stored
+    assert evidence.file.storage.exists(stored)
+    run_all(decided + dt.timedelta(days=31))
+    assert Evidence.objects.get().file.name == ""
+    assert not evidence.file.storage.exists(stored)
+    assert AuditEntry.objects.filter(action="admissions.evidence.deleted").exists()
