@@ -69,8 +69,10 @@ def test_a_file_that_is_not_what_it_says_is_refused_at_its_field_and_nothing_is_
                                                    "application/pdf"),
         "save": "1"})
     assert response.status_code == 400
-    assert response.context["form"].errors  # the message is the upload check's
-    assert not Evidence.objects.exists()
+    assert response.context["form"].errors == {"covering_letter_file": [
+        "This file is not a PDF, JPEG, PNG or Word document."]}
+    assert 'href="#id_covering_letter_file"' in response.content.decode()
+    assert not Evidence.objects.exists() and not Application.objects.exists()
 
 
 def test_the_queue_lists_what_waits_oldest_first_and_the_review_decides(

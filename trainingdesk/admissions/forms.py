@@ -63,8 +63,10 @@ class ApplicationForm(forms.Form):
         if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)
             return
+        files = {"prerequisite": "prerequisite_file", "covering_letter": "covering_letter_file"}
         for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
+            name = files.get(field, field)
+            self.add_error(name if name in self.fields else None, messages)
 
 
 class DecisionForm(forms.Form):

@@ -181,8 +181,12 @@ def save_draft(*, application: Application, answers: Answers, actor: User,
     if application.participant_id != actor.pk:
         raise ValidationError("This is not your application.")
     answers = _check_answers(answers, timezone.localdate(now))
-    checked = {kind: check_upload(upload, name=upload.name or "file")
-               for kind, upload in (files or {}).items()}
+    checked = {}
+    for kind, upload in (files or {}).items():
+        try:
+            checked[kind] = check_upload(upload, name=upload.name or "file")
+        except ValidationError as refused:  # said at the file's own field
+            raise ValidationError({kind: refused.messages}) from refused
     with transaction.atomic():
         application = _locked(application)
         if not application.can_be_edited:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -84,17 +85,20 @@ def apply(request: HttpRequest, level_id: int) -> HttpResponse:
             (EvidenceKind.PREREQUISITE, form.cleaned_data.get("prerequisite_file")),
             (EvidenceKind.COVERING_LETTER, form.cleaned_data.get("covering_letter_file")),
         ) if upload}
+        kept = application
         try:
-            application = application or services.start_application(participant=user, level=level,
-                                                                     run=run)
-            application = services.save_draft(application=application, answers=form.answers(),
-                                              actor=user, files=files)
+            with transaction.atomic():  # a refused first save leaves no empty draft behind
+                application = application or services.start_application(
+                    participant=user, level=level, run=run)
+                application = services.save_draft(application=application,
+                                                  answers=form.answers(), actor=user, files=files)
             if "send" in request.POST:
                 application = services.submit(application=application, actor=user)
                 messages.success(request, _("Your application %(reference)s has been sent.")
                                  % {"reference": application.reference})
                 return redirect(application)
         except ValidationError as error:
+            application = kept
             form.add_service_errors(error)
         else:
             messages.success(request, _("Your application is saved as a draft."))
