@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "trainingdesk.bookings",
     "trainingdesk.attendance",
     "trainingdesk.admissions",
+    "trainingdesk.supervision",
     "trainingdesk.certificates",
     "trainingdesk.demo",
 ]
@@ -185,6 +186,9 @@ STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30, minimum=1)
 
 # Admissions: evidence files are deleted this many days after the application's decision.
 ADMISSIONS_EVIDENCE_KEEP_DAYS = env_int("ADMISSIONS_EVIDENCE_KEEP_DAYS", 365, minimum=1)
+# Supervision: the evening hours (in the participant's own zone) at which a group is suggested.
+SUPERVISION_REASONABLE_HOURS = (env_int("SUPERVISION_EVENING_FROM", 17, minimum=0),
+                                env_int("SUPERVISION_EVENING_UNTIL", 22, minimum=1))
 # The same client address as the rate limits, read through the trusted proxies (see above).
 AXES_CLIENT_IP_CALLABLE = "trainingdesk.lib.clientip.client_address"
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from trainingdesk.accounts.views import calendar_feed
 from trainingdesk.lib.views import healthz
 
 admin.site.site_header = "Trainingdesk back office"
@@ -11,10 +12,13 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("back-office/", admin.site.urls),
     path("accounts/", include("trainingdesk.accounts.urls")),
+    # A person's private calendar subscription (accounts.feeds): fetched by calendar apps.
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("control/emails/", include("trainingdesk.notifications.urls")),
     path("control/", include("trainingdesk.bookings.control_urls")),
     path("attendance/", include("trainingdesk.attendance.urls")),
     path("admissions/", include("trainingdesk.admissions.urls")),
+    path("supervision/", include("trainingdesk.supervision.urls")),
     path("", include("trainingdesk.certificates.urls")),
     path("", include("trainingdesk.invoicing.urls")),
     path("", include("trainingdesk.bookings.urls")),

@@ -13,11 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "trainingdesk"
 # Lowest first. An app may use any app before it in this list, never one after it.
 LAYERS = ["lib", "audit", "notifications", "accounts", "catalogue", "invoicing", "bookings",
-          "attendance", "admissions", "certificates", "demo"]
+          "attendance", "admissions", "supervision", "certificates", "demo"]
 # URL namespaces each app owns.
 NAMESPACES = {"control": "bookings", "bookings": "bookings", "catalogue": "catalogue",
               "invoicing": "invoicing", "attendance": "attendance", "certificates": "certificates",
-              "accounts": "accounts", "notifications": "notifications", "admissions": "admissions"}
+              "accounts": "accounts", "notifications": "notifications", "admissions": "admissions",
+              "supervision": "supervision"}
 
 
 def _imports(path: Path) -> set[str]:

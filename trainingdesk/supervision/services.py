@@ -1,0 +1,107 @@
+"""Allocating participants to supervision groups: who is waiting, which groups suit them, and
+the allocation itself, atomic and audited, never over a group's places."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from trainingdesk.accounts.models import User
+from trainingdesk.attendance.models import AttendanceConfirmation
+from trainingdesk.audit.log import log_action, snapshot
+from trainingdesk.bookings.models import Booking, BookingStatus
+from trainingdesk.lib.access import require_coordinator
+from trainingdesk.lib.zones import format_clock, format_day
+from trainingdesk.notifications.services import send_email
+from trainingdesk.supervision.models import Allocation, SessionStatus, SupervisionGroup
+
+
+def waiting_for_a_group() -> QuerySet[Booking]:
+    """Bookings that bought supervision and completed their level (a standing Attendance
+    Confirmation) but have no group yet: the coordinator's "to allocate" list."""
+    completed = AttendanceConfirmation.objects.filter(booking=OuterRef("pk"), revoked_at__isnull=True)
+    return (Booking.objects.filter(status=BookingStatus.CONFIRMED, supervision_hours__gt=0)
+            .filter(Exists(completed)).filter(supervision_allocation__isnull=True)
+            .select_related("participant", "run__level").order_by("confirmed_at", "id"))
+
+
+def groups_with_places() -> list[SupervisionGroup]:
+    """Every group with `members` counted, in one query."""
+    return list(SupervisionGroup.objects.select_related("supervisor__user", "level")
+                .annotate(members=Count("allocations")).order_by("level", "name"))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    group: SupervisionGroup
+    local_time: str  # the evening as the participant's clock shows it
+
+
+def _evening_in(group: SupervisionGroup, zone: str, on: dt.date) -> dt.datetime:
+    start = dt.datetime.combine(on, group.start_time, tzinfo=ZoneInfo(group.time_zone))
+    return start.astimezone(ZoneInfo(zone))
+
+
+def suggestions(booking: Booking, groups: Iterable[SupervisionGroup], *,
+                today: dt.date) -> list[Suggestion]:
+    """Groups of the booking's level with room whose evening falls at a reasonable hour in the
+    participant's own zone (SUPERVISION_REASONABLE_HOURS, 17:00-22:00 by default)."""
+    first, last = settings.SUPERVISION_REASONABLE_HOURS
+    zone = booking.participant.time_zone or "Europe/London"
+    found = []
+    for group in groups:
+        if group.level_id != booking.run.level_id:
+            continue
+        if getattr(group, "members", 0) >= group.capacity:
+            continue
+        local = _evening_in(group, zone, today)
+        if first <= local.hour + local.minute / 60 <= last:
+            found.append(Suggestion(group, f"{format_day(local.date())}, {format_clock(local)}"))
+    return found
+
+
+def allocate(*, booking: Booking, group: SupervisionGroup, actor: User,
+             now: dt.datetime | None = None) -> Allocation:
+    """Give the booking a place in the group. The group's row is locked first, so two
+    coordinators allocating at once can never fill it past its places."""
+    require_coordinator(actor, "allocate supervision groups")
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The scarce thing is the group's places: lock the group, then count.
+        group = SupervisionGroup.objects.select_for_update().get(pk=group.pk)
+        booking = Booking.objects.select_related("participant", "run__level").get(pk=booking.pk)
+        if not waiting_for_a_group().filter(pk=booking.pk).exists():
+            if Allocation.objects.filter(booking=booking).exists():
+                raise ValidationError("This person already has a supervision group.")
+            raise ValidationError(
+                "Only someone who chose group supervision and completed their level can be "
+                "allocated to a group.")
+        if group.level_id != booking.run.level_id:
+            raise ValidationError({"group": f"That group serves the {group.level.name} level."})
+        if group.allocations.count() >= group.capacity:
+            raise ValidationError({"group": f"{group.name} is full ({group.capacity} places)."})
+        allocation = Allocation.objects.create(group=group, booking=booking, allocated_by=actor,
+                                               allocated_at=now)
+        log_action(actor, "supervision.allocation.made", allocation, after=snapshot(allocation))
+        send_email(to=[booking.participant.email], template="supervision/email/allocated.txt",
+                   context={"participant": booking.participant, "group": group,
+                            "sessions": schedule_in_zone(group, booking.participant.time_zone)})
+        return allocation
+
+
+def schedule_in_zone(group: SupervisionGroup, zone: str | None) -> list[str]:
+    """The group's sessions written out in the person's zone (UK time when they have none)."""
+    tz = ZoneInfo(zone or "Europe/London")
+    lines = []
+    for session in group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("starts_at"):
+        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        lines.append(f"{format_day(start.date())}, {format_clock(start)} to {format_clock(end)}")
+    return lines
