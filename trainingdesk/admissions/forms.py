@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from trainingdesk.admissions.services import Answers
 from trainingdesk.lib.text import refuse_bidi_controls
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A text field with its format in the hint, not the browser's date picker: a completion date is one
+# the person knows, and a native date input is a row of segments Tab walks one by one that screen
+# readers announce unevenly (GOV.UK's advice for dates people know).
+DATE = forms.DateInput(format="%Y-%m-%d",
+                       attrs={"class": "input--short", "autocomplete": "off", "spellcheck": "false"})
 
 
 class ApplicationForm(forms.Form):
@@ -23,6 +27,7 @@ class ApplicationForm(forms.Form):
     )
     external_completed_on = forms.DateField(
         label=_("When did you complete it?"), required=False, widget=DATE,
+        help_text=_("Year, month and day, for example 2023-06-23."),
         error_messages={"invalid": _("Enter a real date, like 2023-06-23.")},
     )
     prerequisite_file = forms.FileField(
