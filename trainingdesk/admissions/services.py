@@ -168,7 +168,8 @@ def start_application(*, participant: User, level: Level, run: CourseRun | None 
 
 
 def _locked(application: Application) -> Application:
-    return (Application.objects.select_for_update().select_related("level__prerequisite", "run")
+    return (Application.objects.select_for_update(of=("self",))
+            .select_related("level__prerequisite", "run")
             .get(pk=application.pk))
 
 
