@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.lib.text import refuse_bidi_controls
@@ -324,3 +325,53 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def live(self) -> CalendarFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription: a secret address that calendar apps fetch
+    without signing in (`accounts.feeds`). Only the SHA-256 of its token is stored, so the
+    database (or the back office, or a backup) reveals no address; the person is shown it once,
+    when it is made, and renews it to get a new one. At most one live feed a person; a renewed
+    or revoked one is kept, revoked, for the record."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calendar feed")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
+                                    name="one_live_calendar_feed_a_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user} ({'revoked' if self.revoked_at else 'live'})"
+
+
+class PublishedCalendarEntry(models.Model):
+    """What a person's feed last published under one uid: the entry's fingerprint and its
+    SEQUENCE, which goes up by one each time the fingerprint changes. Kept per person, not per
+    feed, so a renewed address goes on counting where the old one stopped."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    uid = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "uid"], name="one_published_entry_a_uid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uid} #{self.sequence}"

@@ -21,6 +21,8 @@ urlpatterns = [
     path("sign-up/confirm/<str:token>/", views.signup_finish, name="signup_confirm"),
     path("start/", views.landing, name="landing"),
     path("profile/", views.profile, name="profile"),
+    path("profile/calendar-feed/new/", views.calendar_feed_new, name="calendar_feed_new"),
+    path("profile/calendar-feed/revoke/", views.calendar_feed_revoke, name="calendar_feed_revoke"),
     path(
         "password/change/",
         views.ChangePasswordView.as_view(

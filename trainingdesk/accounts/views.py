@@ -13,13 +13,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
 
+from trainingdesk.accounts import feeds
 from trainingdesk.accounts.forms import FinishSignUpForm, ProfileForm, RegistrationFormSet, SignUpForm
 from trainingdesk.accounts.models import Role, User
 from trainingdesk.accounts.services import (
@@ -170,8 +172,68 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "registrations": registrations, "person": person},
+        {"form": form, "registrations": registrations, "person": person,
+         "calendar_feed": feeds.live_feed(person)},
     )
+
+
+# Calendar apps fetch a feed every few minutes to hours. Per feed: more than that is a loop or a
+# leaked address being hammered. Per client address, for tokens that open nothing: someone
+# guessing (hopeless with 256 bits, but it costs them nothing else). Not per address for good
+# tokens: one calendar service fetches thousands of people's feeds from a handful of addresses.
+FEED_FETCHES_PER_MINUTE = 10
+FEED_MISSES_PER_MINUTE = 30
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The .ics a person's calendar app subscribes to: no sign-in, the token is the key. One
+    person's entries and nothing else; 404 for a token unknown or revoked."""
+    feed = feeds.feed_for_token(token)
+    if feed is None:
+        if not allow(f"calendar-feed-miss:{client_address(request)}",
+                     limit=FEED_MISSES_PER_MINUTE, per=60):
+            return _too_many()
+        raise Http404("No calendar feed has this address.")
+    if not allow(f"calendar-feed:{feed.pk}", limit=FEED_FETCHES_PER_MINUTE, per=60):
+        return _too_many()
+    response = HttpResponse(feeds.render_feed(feed), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private"
+    response["Content-Disposition"] = 'inline; filename="trainingdesk.ics"'
+    return response
+
+
+def _too_many() -> HttpResponse:
+    response = HttpResponse(_("Too many requests for this calendar feed: try again in a minute."),
+                            content_type="text/plain; charset=utf-8", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_new(request: HttpRequest) -> HttpResponse:
+    """Make (or renew) the person's feed and show its address, this once: only its hash is
+    kept. Rendered in answer to the POST, not redirected to, so the address is never stored in
+    the session or a URL; the page is not to be cached."""
+    user = _signed_in_user(request)
+    renewed = feeds.live_feed(user) is not None
+    token = feeds.create_feed(user=user)
+    address = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+    response = render(request, "accounts/calendar_feed_new.html",
+                      {"address": address, "renewed": renewed})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    if feeds.revoke_feed(user=_signed_in_user(request)):
+        messages.success(request, _("Your calendar feed is turned off: its address no longer works."))
+    else:
+        messages.info(request, _("You have no calendar feed to turn off."))
+    return redirect(reverse("accounts:profile") + "#calendar-feed")
 
 
 def locked_out(
