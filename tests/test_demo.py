@@ -66,3 +66,20 @@ def test_each_demo_login_has_a_password_that_names_its_role(db, capsys):
     out = capsys.readouterr().out
     assert f"{catalogue_demo.TRAINER_EMAIL} / nvr-demo-trainer" in out
     assert User.objects.get(email=catalogue_demo.TRAINER_EMAIL).check_password("nvr-demo-trainer")
+
+
+def test_the_demo_has_a_supervision_group_for_summer_2022_with_sam_in_it(db, capsys):
+    from zoneinfo import ZoneInfo
+
+    from trainingdesk.accounts.models import User
+    from trainingdesk.supervision.models import Allocation, SupervisionSession
+
+    call_command("load_demo")
+    assert "supervisor@example.org / nvr-demo-supervisor" in capsys.readouterr().out
+    assert User.objects.get(email="supervisor@example.org").check_password("nvr-demo-supervisor")
+    allocation = Allocation.objects.get()
+    assert allocation.booking.participant.email == "sam@example.org"
+    starts = [s.starts_at.astimezone(ZoneInfo("Europe/London"))
+              for s in SupervisionSession.objects.filter(group=allocation.group).order_by("starts_at")]
+    assert (starts[0].date(), starts[-1].date()) == (dt.date(2022, 10, 18), dt.date(2023, 8, 22))
+    assert {s.time() for s in starts} == {dt.time(19, 0)}

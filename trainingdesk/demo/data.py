@@ -65,7 +65,39 @@ def load(today: dt.date | None = None) -> catalogue_demo.Demo:
         record_marks(day=day, marks=[MarkInput(sam_booking.pk, MarkStatus.PRESENT)],
                      actor=trainer, now=day.finishes_at)
     _applicants(loaded, trainer, sam, today or dt.date.today())
+    _supervision(loaded, sam_booking)
     return loaded
+
+
+SUPERVISOR_EMAIL = "supervisor@example.org"
+SUPERVISOR_PASSWORD = "nvr-demo-supervisor"  # noqa: S105 - a demo login, printed by load_demo
+
+
+def _supervision(loaded: catalogue_demo.Demo, booking: Booking) -> None:
+    """A supervision group for the Summer 2022 run: Tuesday evenings at 7pm UK time, its six
+    sessions planned from the run's last day, and Sam (who chose supervision and attended every
+    day) allocated to it."""
+    from trainingdesk.accounts.models import Role
+    from trainingdesk.accounts.roles import grant_role
+    from trainingdesk.supervision import services as supervision
+    from trainingdesk.supervision.models import SupervisionGroup, Supervisor
+
+    user = User.objects.filter(email=SUPERVISOR_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(SUPERVISOR_EMAIL, SUPERVISOR_PASSWORD,
+                                        full_name="Demo Supervisor")
+        grant_role(user, Role.SUPERVISOR)
+    supervisor, _ = Supervisor.objects.get_or_create(
+        user=user, defaults={"accreditation": "NVRA accredited supervisor"})
+    group = SupervisionGroup.objects.create(
+        name="Tuesday evening group (Summer 2022)", level=loaded.foundation,
+        supervisor=supervisor, capacity=8, weekday=1, start_time=dt.time(19, 0),
+        time_zone=UK, country="GB", subdivision="ENG",
+        joining_link="https://zoom.us/j/0000000077?pwd=demo")
+    group.runs.add(loaded.summer_2022)
+    supervision.plan_sessions(group=group, actor=loaded.coordinator)
+    supervision.allocate(booking=booking, group=group, actor=loaded.coordinator,
+                         now=dt.datetime(2022, 9, 20, 9, 0, tzinfo=ZoneInfo(UK)))
 
 
 def _applicants(loaded: catalogue_demo.Demo, trainer: User, sam: User, today: dt.date) -> None:

@@ -3,9 +3,14 @@ here and changed through the services."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.audit.admin_mixins import AuditedAdmin, ViewOnlyMixin
+from trainingdesk.supervision import services
 from trainingdesk.supervision.models import (
     Allocation,
     OwnSupervisor,
@@ -32,7 +37,20 @@ class SessionInline(ViewOnlyMixin, admin.TabularInline):  # type: ignore[type-ar
 class SupervisionGroupAdmin(AuditedAdmin):
     list_display = ("name", "level", "supervisor", "weekday", "start_time", "time_zone", "capacity")
     list_filter = ("level",)
+    filter_horizontal = ("runs",)
     inlines = (SessionInline,)
+    actions = ("plan",)
+
+    @admin.action(description=_("Plan the sessions of the selected groups"))
+    def plan(self, request: HttpRequest, queryset: QuerySet[SupervisionGroup]) -> None:
+        for group in queryset:
+            try:
+                sessions = services.plan_sessions(group=group, actor=request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                self.message_user(request, f"{group}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(group)s: %(count)d sessions planned.")
+                                  % {"group": group, "count": len(sessions)}, messages.SUCCESS)
 
 
 @admin.register(Allocation)

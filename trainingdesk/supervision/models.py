@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import validate_zone
 from trainingdesk.bookings.models import Booking
-from trainingdesk.catalogue.models import Level
+from trainingdesk.catalogue.models import CourseRun, Level
 from trainingdesk.lib.text import refuse_bidi_controls
 
 
@@ -57,6 +57,9 @@ class SupervisionGroup(models.Model):
     subdivision = models.CharField(_("part of the country"), max_length=10, blank=True,
                                    default="ENG", help_text=_("ENG for England, SCT, WLS, NIR."))
     joining_link = models.URLField(_("online joining link"), max_length=500)
+    runs = models.ManyToManyField(CourseRun, blank=True, related_name="supervision_groups",
+                                  help_text=_("The runs it serves: its first session is about 4 "
+                                              "weeks after their last training day."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -18,10 +18,17 @@ from trainingdesk.accounts.models import User
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.bookings.models import Booking, BookingStatus
+from trainingdesk.catalogue.models import Level, TrainingDay
 from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.zones import format_clock, format_day
 from trainingdesk.notifications.services import send_email
-from trainingdesk.supervision.models import Allocation, SessionStatus, SupervisionGroup
+from trainingdesk.supervision import scheduling
+from trainingdesk.supervision.models import (
+    Allocation,
+    SessionStatus,
+    SupervisionGroup,
+    SupervisionSession,
+)
 
 
 def waiting_for_a_group() -> QuerySet[Booking]:
@@ -105,3 +112,118 @@ def schedule_in_zone(group: SupervisionGroup, zone: str | None) -> list[str]:
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         lines.append(f"{format_day(start.date())}, {format_clock(start)} to {format_clock(end)}")
     return lines
+
+
+# --- a group's sessions ----------------------------------------------------------------------
+
+
+def terms_of(level: Level) -> scheduling.Terms:
+    """The level's supervision terms as data: 12 hours in sessions of 2, every 2 months, from
+    4 weeks after training, for the brochure's levels."""
+    minutes = level.supervision_session_hours * 60
+    sessions = max(1, (level.supervision_hours * 60) // minutes) if minutes else 1
+    return scheduling.Terms(sessions=sessions, minutes=minutes,
+                            interval_months=level.supervision_interval_months,
+                            weeks_after_training=level.supervision_starts_weeks_after)
+
+
+def evening_of(group: SupervisionGroup) -> scheduling.Evening:
+    return scheduling.Evening(weekday=group.weekday, starts_at=group.start_time,
+                              zone=group.time_zone, country=group.country,
+                              subdivision=group.subdivision or None)
+
+
+def plan_sessions(*, group: SupervisionGroup, actor: User) -> list[SupervisionSession]:
+    """The group's whole schedule, proposed by the pure scheduling from the last training day
+    of the runs it serves. Refused once planned: move or cancel single sessions instead."""
+    require_coordinator(actor, "plan supervision sessions")
+    with transaction.atomic():
+        group = SupervisionGroup.objects.select_for_update().select_related("level").get(pk=group.pk)
+        if group.sessions.exists():
+            raise ValidationError("This group's sessions are already planned: move or cancel "
+                                  "a session instead.")
+        last = TrainingDay.objects.filter(run__in=group.runs.all()).order_by("-date").first()
+        if last is None:
+            raise ValidationError("Choose the runs the group serves first: its sessions start "
+                                  "after their last training day.")
+        try:
+            proposed = scheduling.propose(terms=terms_of(group.level), last_training_day=last.date,
+                                          evening=evening_of(group))
+        except scheduling.ScheduleError as error:
+            raise ValidationError(str(error)) from error
+        sessions = SupervisionSession.objects.bulk_create(
+            SupervisionSession(group=group, number=s.number, starts_at=s.starts_utc,
+                               ends_at=s.ends_utc) for s in proposed)
+        log_action(actor, "supervision.sessions.planned", group,
+                   after={"sessions": [s.starts_at.isoformat() for s in sessions]})
+        return sessions
+
+
+def _as_planned(sessions: list[SupervisionSession], zone: str) -> list[scheduling.Session]:
+    tz = ZoneInfo(zone)
+    return [scheduling.Session(number=s.number, starts=s.starts_at.astimezone(tz),
+                               ends=s.ends_at.astimezone(tz),
+                               cancelled=s.status == SessionStatus.CANCELLED) for s in sessions]
+
+
+def _tell_the_group(group: SupervisionGroup, session: SupervisionSession, what: str) -> None:
+    members = list(group.allocations.select_related("booking__participant"))
+    for allocation in members:
+        person = allocation.booking.participant
+        send_email(to=[person.email], template="supervision/email/session_changed.txt",
+                   context={"participant": person, "group": group, "what": what,
+                            "session": _written(session, person.time_zone)})
+
+
+def _written(session: SupervisionSession, zone: str | None) -> str:
+    tz = ZoneInfo(zone or "Europe/London")
+    start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+    return f"{format_day(start.date())}, {format_clock(start)} to {format_clock(end)}"
+
+
+def move_session(*, session: SupervisionSession, new_start: dt.datetime, actor: User,
+                 now: dt.datetime | None = None) -> SupervisionSession:
+    """Move one session (never into the past, nor onto another of the group's); everyone in the
+    group is told, and calendar feeds see a higher sequence."""
+    require_coordinator(actor, "move supervision sessions")
+    now = now or timezone.now()
+    with transaction.atomic():
+        group = SupervisionGroup.objects.select_for_update().get(pk=session.group_id)
+        sessions = list(group.sessions.order_by("starts_at"))
+        index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
+        try:
+            planned = scheduling.moved(_as_planned(sessions, group.time_zone), index, new_start, now)
+        except (scheduling.ScheduleError, ValueError) as error:
+            raise ValidationError({"new_start": str(error)}) from error
+        session = sessions[index]
+        before = snapshot(session)
+        session.starts_at, session.ends_at = planned[index].starts_utc, planned[index].ends_utc
+        session.sequence += 1
+        session.save(update_fields=["starts_at", "ends_at", "sequence"])
+        log_action(actor, "supervision.session.moved", session, before=before,
+                   after=snapshot(session))
+        _tell_the_group(group, session, "moved")
+        return session
+
+
+def cancel_session(*, session: SupervisionSession, actor: User,
+                   now: dt.datetime | None = None) -> SupervisionSession:
+    require_coordinator(actor, "cancel supervision sessions")
+    now = now or timezone.now()
+    with transaction.atomic():
+        group = SupervisionGroup.objects.select_for_update().get(pk=session.group_id)
+        sessions = list(group.sessions.order_by("starts_at"))
+        index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
+        try:
+            scheduling.cancelled(_as_planned(sessions, group.time_zone), index, now)
+        except (scheduling.ScheduleError, ValueError) as error:
+            raise ValidationError(str(error)) from error
+        session = sessions[index]
+        before = snapshot(session)
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        session.save(update_fields=["status", "sequence"])
+        log_action(actor, "supervision.session.cancelled", session, before=before,
+                   after=snapshot(session))
+        _tell_the_group(group, session, "cancelled")
+        return session

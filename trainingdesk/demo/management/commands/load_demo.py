@@ -7,6 +7,8 @@ from trainingdesk.catalogue import demo
 from trainingdesk.demo.data import (
     APPROVED_APPLICANT_EMAIL,
     SECOND_PARTICIPANT_EMAIL,
+    SUPERVISOR_EMAIL,
+    SUPERVISOR_PASSWORD,
     WAITING_APPLICANT_EMAIL,
     load,
 )
@@ -26,6 +28,8 @@ class Command(BaseCommand):
             f"    email:    {demo.COORDINATOR_EMAIL}\n"
             f"    password: {demo.COORDINATOR_PASSWORD}\n"
             f"  Trainer:      {demo.TRAINER_EMAIL} / {demo.TRAINER_PASSWORD}\n"
+            f"  Supervisor:   {SUPERVISOR_EMAIL} / {SUPERVISOR_PASSWORD} (the Summer 2022 run's "
+            f"supervision group; allocation at /supervision/allocate/)\n"
             f"  Participants: {demo.PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (booked on Summer 2022)\n"
             f"                {SECOND_PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (attended all four days; "
             f"applied for Advanced and refused: Foundation older than 2 years)\n"
