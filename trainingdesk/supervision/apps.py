@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "trainingdesk.supervision"
     verbose_name = "Group supervision"
+
+    def ready(self) -> None:
+        from trainingdesk.lib.calendar import register_feed_source
+        from trainingdesk.supervision.feeds import sessions_for
+
+        register_feed_source(sessions_for)  # members' and supervisors' calendar feeds
