@@ -184,6 +184,71 @@ def test_additional_actions_on_the_document_or_a_page_are_refused(where: str) ->
     assert refusal(pdf_with(change)) == PDF_ACTIVE
 
 
+def test_additional_actions_on_a_page_are_refused_whatever_they_do() -> None:
+    def change(pdf: pikepdf.Pdf) -> None:
+        pdf.pages[0].obj.AA = Dictionary(O=action("/GoTo", D=Array([pdf.pages[0].obj, Name.Fit])))
+
+    assert refusal(pdf_with(change)) == PDF_ACTIVE
+
+
+def test_javascript_reached_only_through_an_outline_item_is_refused() -> None:
+    def change(pdf: pikepdf.Pdf) -> None:
+        outlines = pdf.make_indirect(Dictionary(Type=Name.Outlines, Count=2))
+        first = pdf.make_indirect(Dictionary(Title=String("Start"), Parent=outlines,
+                                             Dest=Array([pdf.pages[0].obj, Name.Fit])))
+        second = pdf.make_indirect(Dictionary(Title=String("Run"), Parent=outlines, Prev=first,
+                                              A=action("/JavaScript", JS=String("app.alert(1)"))))
+        first.Next = second
+        outlines.First, outlines.Last = first, second
+        pdf.Root.Outlines = outlines
+
+    assert refusal(pdf_with(change)) == PDF_ACTIVE
+
+
+def test_a_page_deep_in_the_page_tree_is_walked() -> None:
+    def change(pdf: pikepdf.Pdf) -> None:
+        link_with(action("/Launch", F=String("x.exe")))(pdf)
+        root = pdf.Root.Pages
+        middle = pdf.make_indirect(Dictionary(Type=Name.Pages, Kids=root.Kids, Count=1, Parent=root))
+        for page in middle.Kids:
+            page.Parent = middle
+        root.Kids = Array([middle])
+
+    assert refusal(pdf_with(change)) == PDF_ACTIVE
+
+
+@pytest.mark.filterwarnings("ignore:This document has 1 form widget")
+def test_javascript_in_a_fields_actions_reached_from_its_widget_is_refused() -> None:
+    def change(pdf: pikepdf.Pdf) -> None:
+        field = pdf.make_indirect(Dictionary(FT=Name.Tx, T=String("name"),
+                                             AA=Dictionary(K=action("/JavaScript", JS=String("x")))))
+        widget = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Widget, Parent=field,
+                                              Rect=Array([72, 700, 300, 720]), P=pdf.pages[0].obj))
+        field.Kids = Array([widget])
+        pdf.pages[0].obj.Annots = Array([widget])  # the form itself does not list the field
+
+    assert refusal(pdf_with(change)) == PDF_ACTIVE
+
+
+def test_actions_of_a_pages_presentation_steps_are_refused() -> None:
+    def change(pdf: pikepdf.Pdf) -> None:
+        step = Dictionary(Type=Name.NavNode, NA=action("/JavaScript", JS=String("app.alert(1)")))
+        pdf.pages[0].obj.PresSteps = pdf.make_indirect(step)
+
+    assert refusal(pdf_with(change)) == PDF_ACTIVE
+
+
+def test_a_file_attached_to_a_form_the_page_draws_is_refused() -> None:
+    def change(pdf: pikepdf.Pdf) -> None:
+        attached = pdf.make_stream(b"MZ\x90\x00", Type=Name.EmbeddedFile)
+        spec = Dictionary(Type=Name.Filespec, F=String("tool.exe"), EF=Dictionary(F=attached))
+        form = pdf.make_stream(b"", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, 1, 1]),
+                               AF=Array([spec]))
+        pdf.pages[0].obj.Resources.XObject = Dictionary(Fm1=form)
+
+    assert refusal(pdf_with(change)) == PDF_ATTACHMENTS
+
+
 def test_a_pdf_with_an_embedded_file_is_refused() -> None:
     def change(pdf: pikepdf.Pdf) -> None:
         pdf.attachments["invoice.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00", mime_type="x/x")

@@ -8,7 +8,8 @@ bytes, never its name or the browser's content type) and then checks it as what 
   truncated or damaged, or has active content: JavaScript, actions that launch programs, open
   other files or send data, additional actions (/AA, the triggers of scripts), an opening action
   other than going to a page, embedded files or an XFA form. The refusal comes from walking every
-  object of the parsed document, never from searching its bytes;
+  object of the parsed document a viewer can reach, never from searching its bytes (an object
+  nothing refers to cannot run: no viewer finds it);
 - a JPEG or PNG is checked with Pillow: its declared pixels first (a small file can declare a
   picture that fills the memory when decoded), then its data;
 - a DOCX is checked as a ZIP from its central directory alone: how many entries, their declared
@@ -30,6 +31,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -101,7 +103,7 @@ class CheckedFile:
 CHUNK = 1024 * 1024
 MAX_NAME_LENGTH = 100  # characters of a cleaned name, its extension included
 MAX_PIXELS = 64_000_000  # an 8,000 x 8,000 photograph; below Pillow's own warning (89 million)
-MAX_PDF_OBJECTS = 250_000  # a 1,000-page text PDF has some tens of thousands
+MAX_PDF_OBJECTS = 250_000  # walked; a 1,000-page text PDF has some tens of thousands
 DOCX_MAX_ENTRIES = 2_000
 DOCX_MAX_UNCOMPRESSED = 50 * 1024 * 1024  # declared, all entries together
 DOCX_MAX_RATIO = 100  # declared size to compressed size, for an entry above RATIO_FROM bytes
@@ -124,8 +126,21 @@ SUSPICIOUS = frozenset({"/JS", "/JavaScript", "/AA", "/S", "/EmbeddedFiles", "/E
 PLAIN_VALUES = frozenset({"/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rect", "/BBox",
                           "/Matrix", "/Widths", "/W", "/W2", "/Decode", "/Domain", "/Range", "/Border",
                           "/C", "/IC", "/QuadPoints", "/ID", "/Index", "/ProcSet", "/Size", "/Length"})
+# The entries of a page (or of a node of the page tree) through which a viewer finds actions or
+# files, besides its additional actions (/AA, refused as they are anywhere): its annotations,
+# presentation steps (each with actions for going forwards and back) and associated files. The
+# others are read to lay the page out and draw it (boxes, rotation, transition, group,
+# thumbnail, ...); its resources are walked apart.
+PAGE_ACTIVE = tuple(pikepdf.Name(key) for key in ("/Annots", "/PresSteps", "/AF"))
+AA, KIDS = pikepdf.Name.AA, pikepdf.Name.Kids
+FONTS_ONLY = frozenset({"/Font", "/ProcSet"})  # resources with nothing else have nothing to walk
+# Keys whose values are not walked: those above, a page's content streams (an annotation's
+# /Contents is its text), transitions, and fonts (glyphs, never actions).
+NOT_WALKED = PLAIN_VALUES | {"/Contents", "/Trans", "/Font"}
 PDF_IN_MEMORY = 1024 * 1024  # bytes: a smaller PDF is read from memory, a larger one from a file
+HASH_BESIDE = 1024 * 1024  # bytes: a larger file is hashed in a thread while it is checked
 DICTIONARY, ARRAY, STREAM = pikepdf.ObjectType.dictionary, pikepdf.ObjectType.array, pikepdf.ObjectType.stream
+CONTAINERS = frozenset({DICTIONARY, ARRAY, STREAM})
 
 # --- Messages ---------------------------------------------------------------------------------
 
@@ -175,19 +190,47 @@ def check_upload(
     try:
         data = _read_at_most(file, limit)
         kind = _kind_of(data, allowed)
-        size, digest = len(data), hashlib.sha256(data).hexdigest()
-        clean = clean_filename(name, kind)
-        if kind is Kind.PDF:
-            pages, has_text = _check_pdf(data, getattr(file, "temporary_file_path", None))
-            return CheckedFile(kind, size, digest, clean, pages=pages, has_text=has_text)
-        if kind is Kind.DOCX:
-            _check_docx(data)
-        else:
-            _check_image(data, kind)
-        return CheckedFile(kind, size, digest, clean)
+        with _Sha256(data) as sha256:
+            clean = clean_filename(name, kind)
+            if kind is Kind.PDF:
+                pages, has_text = _check_pdf(data, getattr(file, "temporary_file_path", None))
+                return CheckedFile(kind, len(data), sha256.hexdigest(), clean, pages=pages,
+                                   has_text=has_text)
+            if kind is Kind.DOCX:
+                _check_docx(data)
+            else:
+                _check_image(data, kind)
+            return CheckedFile(kind, len(data), sha256.hexdigest(), clean)
     finally:
         if file.seekable():
             file.seek(0)
+
+
+class _Sha256:
+    """The SHA-256 of `data`, computed while the file is checked: hashlib lets go of the GIL
+    while it hashes more than a few kilobytes, so a large file (10 MB: 6 ms) is hashed on
+    another core, in a thread that is always waited for (on leaving, refused or not)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._hash = hashlib.sha256()
+        self._thread: threading.Thread | None = None
+        if len(data) < HASH_BESIDE:
+            self._hash.update(data)
+        else:
+            self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
+            self._thread.start()
+
+    def __enter__(self) -> _Sha256:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def hexdigest(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+        return self._hash.hexdigest()
 
 
 def _read_at_most(file: UploadedFile | IO[bytes], limit: int) -> bytes:
@@ -200,14 +243,17 @@ def _read_at_most(file: UploadedFile | IO[bytes], limit: int) -> bytes:
         _refuse(TOO_LARGE, "too_large", limit=_megabytes(limit))
     if file.seekable():
         file.seek(0)
-    content = bytearray()
-    while chunk := file.read(min(CHUNK, limit + 1 - len(content))):
-        content += chunk
-        if len(content) > limit:
+    # A file of a known size in one read (its bytes copied once), any other a chunk at a time.
+    step = max(CHUNK, declared + 1 if isinstance(declared, int) else 0)
+    chunks, read = [], 0
+    while chunk := file.read(min(step, limit + 1 - read)):
+        chunks.append(chunk)
+        read += len(chunk)
+        if read > limit:
             _refuse(TOO_LARGE, "too_large", limit=_megabytes(limit))
-    if not content:
+    if not read:
         _refuse(EMPTY, "empty")
-    return bytes(content)
+    return b"".join(chunks)
 
 
 def _megabytes(limit: int) -> str:
@@ -302,29 +348,84 @@ def _check_pdf_at(source: str | BinaryIO) -> tuple[int, bool]:
 
 
 def _refuse_active_content(pdf: pikepdf.Pdf) -> None:
-    """Every object of the document, reachable or not, and every dictionary nested in one, but
-    for the values a viewer reads only as numbers or strings (boxes, widths, matrices) and a
-    stream's own entries (its dictionary's keys are checked; its data is content, not actions)."""
-    objects = pdf.objects
-    if len(objects) > MAX_PDF_OBJECTS:
-        _refuse(PDF_DAMAGED, "pdf_damaged")
+    """Every object a viewer can reach from the trailer: the catalog and everything it refers to
+    (the opening action, /AA, the Names tree with its scripts and embedded files, the outlines
+    and their actions, the AcroForm and its fields, ...), every node and page of the page tree
+    with what a viewer finds actions or files through (PAGE_ACTIVE) and its resources, and every
+    dictionary and array nested in one, following indirect references. An object nothing
+    reachable refers to cannot run in a viewer, which never finds it, so it is not looked at
+    (nor resolved: a page's content stream is neither, which is most of a text PDF's objects);
+    neither is what a viewer reads only as numbers, names or drawing (NOT_WALKED): boxes, widths
+    and matrices, transitions, content streams, fonts."""
     opening = pdf.Root.get("/OpenAction")
     if isinstance(opening, pikepdf.Dictionary) and opening.get("/S") != pikepdf.Name.GoTo:
         _refuse(PDF_ACTIVE, "pdf_active")
-    stack = [pdf.trailer, *objects]
+    seen: set[tuple[int, int]] = set()
+    stack: list[pikepdf.Object] = []
+    _walk_page_tree(pdf.Root.get("/Pages"), seen, stack)
+    stack.append(pdf.trailer)  # then the catalog, its page tree already seen
+    _walk(stack, seen)
+
+
+def _walk_page_tree(root: pikepdf.Object | None, seen: set[tuple[int, int]],
+                    stack: list[pikepdf.Object]) -> None:
+    """Each node and page of the page tree once, refused with additional actions; what it names
+    in PAGE_ACTIVE, and its resources but for fonts, are left on `stack` for _walk. A few calls
+    for each page, never listing its keys: that would make qpdf resolve each page's content
+    stream to see that it is not null."""
+    nodes = [root] if root is not None else []
+    resources_key = pikepdf.Name.Resources
+    while nodes:
+        node = nodes.pop()
+        if node._type_code != DICTIONARY or not _first_visit(node, seen):
+            continue
+        if len(seen) > MAX_PDF_OBJECTS:
+            _refuse(PDF_DAMAGED, "pdf_damaged")
+        if AA in node:
+            _refuse(PDF_ACTIVE, "pdf_active")
+        for key in PAGE_ACTIVE:
+            if key in node:
+                stack.append(node[key])
+        if KIDS in node:  # a node of the tree (`get` is slower where the key is missing)
+            kids = node[KIDS]
+            if kids._type_code == ARRAY:
+                nodes.extend(kids.as_list())
+        resources = node.get(resources_key)  # a page has them (qpdf gives it its inherited ones)
+        if (resources is not None and resources._type_code == DICTIONARY
+                and not resources.keys() <= FONTS_ONLY):
+            stack.append(resources)  # more than fonts: forms, patterns, properties, ...
+
+
+def _first_visit(obj: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
+    """Whether `obj` is direct (it has one parent, so it is met once) or an indirect object not
+    met before, which it then is."""
+    if not obj.is_indirect:
+        return True
+    objgen = obj.objgen
+    if objgen in seen:
+        return False
+    seen.add(objgen)
+    return True
+
+
+def _walk(stack: list[pikepdf.Object], seen: set[tuple[int, int]]) -> None:
+    """What `stack` holds and every dictionary, array and stream dictionary it reaches, each
+    indirect object once, but for the values of the keys in NOT_WALKED."""
+    walked = len(seen)
     while stack:
         obj = stack.pop()
         code = obj._type_code
-        if code == STREAM:
-            _refuse_active_dictionary(obj)
-        elif code == DICTIONARY:
-            _refuse_active_dictionary(obj)
-            stack.extend(value for key, value in obj.items()
-                         if key not in PLAIN_VALUES and value._type_code in (DICTIONARY, ARRAY)
-                         and not value.is_indirect)
-        elif code == ARRAY:
-            stack.extend(value for value in obj
-                         if value._type_code in (DICTIONARY, ARRAY) and not value.is_indirect)
+        if code not in CONTAINERS or not _first_visit(obj, seen):
+            continue
+        walked += 1
+        if walked > MAX_PDF_OBJECTS:
+            _refuse(PDF_DAMAGED, "pdf_damaged")
+        if code == ARRAY:
+            stack.extend(value for value in obj if value._type_code in CONTAINERS)
+            continue
+        _refuse_active_dictionary(obj)
+        stack.extend(value for key, value in obj.items()
+                     if key not in NOT_WALKED and value._type_code in CONTAINERS)
 
 
 def _refuse_active_dictionary(dictionary: pikepdf.Object) -> None:
