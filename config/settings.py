@@ -189,6 +189,14 @@ ADMISSIONS_EVIDENCE_KEEP_DAYS = env_int("ADMISSIONS_EVIDENCE_KEEP_DAYS", 365, mi
 # Supervision: the evening hours (in the participant's own zone) at which a group is suggested.
 SUPERVISION_REASONABLE_HOURS = (env_int("SUPERVISION_EVENING_FROM", 17, minimum=0),
                                 env_int("SUPERVISION_EVENING_UNTIL", 22, minimum=1))
+# Reminders before each training day and supervision session: this many hours before it starts,
+# e.g. REMINDER_LEAD_HOURS="48,2" (the default: 2 days and 2 hours); empty sends none.
+_lead_hours = env_list("REMINDER_LEAD_HOURS", ["48", "2"])
+if not all(hours.isdigit() and int(hours) >= 1 for hours in _lead_hours):
+    raise ImproperlyConfigured(
+        f"REMINDER_LEAD_HOURS must be whole numbers of hours (1 or more) separated by commas, "
+        f"not {os.environ.get('REMINDER_LEAD_HOURS')!r}")
+REMINDER_LEAD_TIMES = tuple(sorted({timedelta(hours=int(hours)) for hours in _lead_hours}))
 # The same client address as the rate limits, read through the trusted proxies (see above).
 AXES_CLIENT_IP_CALLABLE = "trainingdesk.lib.clientip.client_address"
 

@@ -86,3 +86,26 @@ class Email(models.Model):
     @property
     def recipients(self) -> str:
         return ", ".join(self.to)
+
+
+class SentReminder(models.Model):
+    """A reminder written for one event (a source's key and the start it had) and one lead time:
+    unique in the database, and written in the transaction that writes its email, so a second
+    run of the periodic work, or a copy of it on another host, sends it no second time. A moved
+    event has a new start, so the reminders for its new time are new rows."""
+
+    key = models.CharField(max_length=200)  # "booking:B123:day:2": the source's, for one person
+    starts_at = models.DateTimeField()
+    lead = models.DurationField()  # one of settings.REMINDER_LEAD_TIMES
+    email = models.OneToOneField(Email, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # starts_at first: each run reads the rows of the events starting soon by this index.
+            models.UniqueConstraint(fields=["starts_at", "key", "lead"],
+                                    name="one_reminder_per_event_and_lead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.starts_at:%Y-%m-%d %H:%M}, {self.lead} before"

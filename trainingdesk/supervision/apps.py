@@ -7,6 +7,9 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from trainingdesk.lib.calendar import register_feed_source
+        from trainingdesk.notifications.reminders import register_source
+        from trainingdesk.supervision import reminders
         from trainingdesk.supervision.feeds import sessions_for
 
         register_feed_source(sessions_for)  # members' and supervisors' calendar feeds
+        register_source(reminders.sessions)  # members' reminders before each session
