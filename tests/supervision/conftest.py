@@ -65,3 +65,51 @@ def tuesday_group(foundation: Level, supervisor: Supervisor) -> SupervisionGroup
         name="Tuesday evenings", level=foundation, supervisor=supervisor, capacity=2, weekday=1,
         start_time=dt.time(19, 0), time_zone="Europe/London",
         joining_link="https://zoom.us/j/1234567890")
+
+
+# --- the supervision pages' personas: a planned group with a member, its supervisor, others ---
+
+PLANNED_ON = dt.datetime(2022, 10, 1, 9, 0, tzinfo=dt.UTC)  # before the first session (18 Oct)
+AFTER_FIRST = dt.datetime(2022, 10, 19, 9, 0, tzinfo=dt.UTC)  # the first session is over
+
+
+@pytest.fixture
+def planned_group(coordinator: User, summer: CourseRun,
+                  tuesday_group: SupervisionGroup) -> SupervisionGroup:
+    """The Tuesday group serving the Summer 2022 run, its 6 sessions planned (18 October 2022
+    to 22 August 2023)."""
+    from trainingdesk.supervision.services import plan_sessions
+    tuesday_group.runs.add(summer)
+    plan_sessions(group=tuesday_group, actor=coordinator)
+    return tuesday_group
+
+
+@pytest.fixture
+def member(planned_group: SupervisionGroup, summer: CourseRun, trainer: User,
+           coordinator: User) -> User:
+    """A participant allocated to the planned group."""
+    from trainingdesk.supervision.services import allocate
+    booking = attended(summer, trainer, person=UserFactory(full_name="Mia Member",
+                                                           email="mia@example.org"))
+    with time_machine.travel(AFTER, tick=False):
+        allocate(booking=booking, group=planned_group, actor=coordinator, now=AFTER)
+    return booking.participant
+
+
+@pytest.fixture
+def other_participant(summer: CourseRun, trainer: User) -> User:
+    """Someone on the same run, with group supervision, in no group."""
+    return attended(summer, trainer, person=UserFactory(full_name="Otto Other",
+                                                        email="otto@example.org")).participant
+
+
+@pytest.fixture
+def other_supervisor(foundation: Level) -> Supervisor:
+    user = UserFactory(full_name="Vic Supervisor", email="vic@example.org")
+    grant_role(user, Role.SUPERVISOR)
+    supervisor = Supervisor.objects.create(user=user, accreditation="NVRA accredited supervisor")
+    SupervisionGroup.objects.create(
+        name="Thursday evenings", level=foundation, supervisor=supervisor, capacity=8, weekday=3,
+        start_time=dt.time(18, 0), time_zone="Europe/London",
+        joining_link="https://zoom.us/j/9999999999")
+    return supervisor

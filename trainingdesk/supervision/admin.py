@@ -3,6 +3,9 @@ here and changed through the services."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -33,8 +36,29 @@ class SessionInline(ViewOnlyMixin, admin.TabularInline):  # type: ignore[type-ar
     readonly_fields = fields
 
 
+class SupervisionGroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    joining_link = forms.URLField(label=_("online joining link"), max_length=500,
+                                  assume_scheme="https")
+
+    class Meta:
+        model = SupervisionGroup
+        fields = ("name", "level", "supervisor", "capacity", "weekday", "start_time", "time_zone",
+                  "country", "subdivision", "joining_link", "runs")
+
+    def clean_capacity(self) -> Any:
+        capacity = self.cleaned_data.get("capacity")
+        if capacity is not None and self.instance.pk:
+            members = self.instance.allocations.count()
+            if capacity < members:
+                raise ValidationError(
+                    _("The group has %(members)d members: its places cannot be fewer.")
+                    % {"members": members})
+        return capacity
+
+
 @admin.register(SupervisionGroup)
 class SupervisionGroupAdmin(AuditedAdmin):
+    form = SupervisionGroupForm
     list_display = ("name", "level", "supervisor", "weekday", "start_time", "time_zone", "capacity")
     list_filter = ("level",)
     filter_horizontal = ("runs",)

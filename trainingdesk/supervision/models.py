@@ -9,6 +9,8 @@ the pure `supervision.scheduling`.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -68,6 +70,14 @@ class SupervisionGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_kept_by(self, user: object) -> bool:
+        """Whether `user` may see the group's members and keep its registers: its supervisor
+        and the coordinator, nobody else."""
+        if getattr(user, "is_coordinator", False):
+            return True
+        return bool(getattr(user, "is_authenticated", False)
+                    and self.supervisor.user_id == getattr(user, "pk", None))
+
 
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
@@ -98,6 +108,9 @@ class SupervisionSession(models.Model):
     @property
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def has_started(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now
 
 
 class Allocation(models.Model):
@@ -132,3 +145,44 @@ class OwnSupervisor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SessionMark(models.Model):
+    """A member's (or a guest's) presence at one session, as the supervisor or the coordinator
+    recorded it. A member's hours are the sessions they were present at."""
+
+    session = models.ForeignKey(SupervisionSession, on_delete=models.CASCADE, related_name="marks")
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="marks")
+    present = models.BooleanField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "allocation"],
+                                    name="one_mark_per_session_and_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} at {self.session}: {'present' if self.present else 'absent'}"
+
+
+class SessionGuest(models.Model):
+    """A member of another group making up a missed session in this one: they are on its
+    register."""
+
+    session = models.ForeignKey(SupervisionSession, on_delete=models.CASCADE, related_name="guests")
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="guest_of")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "allocation"],
+                                    name="one_guest_place_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} as a guest at {self.session}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -25,6 +25,9 @@ from trainingdesk.notifications.services import send_email
 from trainingdesk.supervision import scheduling
 from trainingdesk.supervision.models import (
     Allocation,
+    OwnSupervisor,
+    SessionGuest,
+    SessionMark,
     SessionStatus,
     SupervisionGroup,
     SupervisionSession,
@@ -227,3 +230,143 @@ def cancel_session(*, session: SupervisionSession, actor: User,
                    after=snapshot(session))
         _tell_the_group(group, session, "cancelled")
         return session
+
+
+# --- a participant's own supervisor ------------------------------------------------------------
+
+
+def record_own_supervisor(*, booking: Booking, name: str, accreditation: str, contact: str,
+                          actor: User, now: dt.datetime | None = None) -> OwnSupervisor:
+    """The supervisor a participant without the group option works with, as the brochure asks;
+    recorded by the participant themselves, again to change it. Audited."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.participant_id != actor.pk:
+            raise PermissionDenied("Only the participant can record their own supervisor.")
+        if booking.status != BookingStatus.CONFIRMED:
+            raise ValidationError("Only a confirmed booking can have a supervisor recorded.")
+        if booking.supervision_hours:
+            raise ValidationError("This booking includes group supervision: the coordinator "
+                                  "allocates you to a group.")
+        values = {"name": name.strip(), "accreditation": accreditation.strip(),
+                  "contact": contact.strip()}
+        for field, value in values.items():
+            if not value:
+                raise ValidationError({field: "Enter this, as the brochure requires it."})
+        found = OwnSupervisor.objects.filter(booking=booking).first()
+        before = snapshot(found) if found else None
+        own, _created = OwnSupervisor.objects.update_or_create(
+            booking=booking, defaults={**values, "recorded_at": now})
+        own.full_clean()
+        log_action(actor, "supervision.own_supervisor.recorded", own, before=before,
+                   after=snapshot(own))
+        return own
+
+
+# --- registers and hours -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    allocation: Allocation
+    is_guest: bool
+    mark: SessionMark | None
+
+
+def register_of(session: SupervisionSession) -> list[RegisterRow]:
+    """Who is on a session's register: the group's members, then those making up a missed
+    session here, each with their mark if recorded. Three queries, whatever the numbers."""
+    marks = {m.allocation_id: m for m in session.marks.all()}
+    members = list(Allocation.objects.filter(group_id=session.group_id)
+                   .select_related("booking__participant").order_by("booking__participant__full_name"))
+    guests = list(Allocation.objects.filter(guest_of__session=session)
+                  .select_related("booking__participant", "group")
+                  .order_by("booking__participant__full_name"))
+    return ([RegisterRow(a, False, marks.get(a.pk)) for a in members]
+            + [RegisterRow(a, True, marks.get(a.pk)) for a in guests])
+
+
+def record_session_marks(*, session: SupervisionSession, present: dict[int, bool], actor: User,
+                         now: dt.datetime | None = None) -> list[SessionMark]:
+    """Mark people on a session's register present or absent (allocation id -> present). Only
+    the group's supervisor and the coordinator, only once the session has started, only those
+    on its register. Audited, one entry a change."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = (SupervisionSession.objects.select_for_update(of=("self",))
+                   .select_related("group__supervisor").get(pk=session.pk))
+        if not session.group.is_kept_by(actor):
+            raise PermissionDenied("Only the group's supervisor or the coordinator can keep "
+                                   "its register.")
+        if session.status == SessionStatus.CANCELLED:
+            raise ValidationError("This session was cancelled: there is no register to keep.")
+        if not session.has_started(now):
+            raise ValidationError("The register opens when the session starts.")
+        on_register = {row.allocation.pk for row in register_of(session)}
+        strangers = set(present) - on_register
+        if strangers:
+            raise ValidationError("Only the group's members and its guests can be marked.")
+        existing = {m.allocation_id: m for m in session.marks.select_for_update()}
+        saved = []
+        for allocation_id, is_present in present.items():
+            mark = existing.get(allocation_id)
+            if mark is not None and mark.present == is_present:
+                continue
+            before = snapshot(mark) if mark else None
+            if mark is None:
+                mark = SessionMark.objects.create(session=session, allocation_id=allocation_id,
+                                                  present=is_present, recorded_by=actor,
+                                                  recorded_at=now)
+            else:
+                mark.present, mark.recorded_by, mark.recorded_at = is_present, actor, now
+                mark.save(update_fields=["present", "recorded_by", "recorded_at"])
+            log_action(actor, "supervision.session.marked", mark, before=before,
+                       after=snapshot(mark))
+            saved.append(mark)
+        return saved
+
+
+def add_guest(*, session: SupervisionSession, allocation: Allocation, actor: User,
+              now: dt.datetime | None = None) -> SessionGuest:
+    """A member of another group of the same level makes up a missed session in this one: the
+    coordinator adds them, and they are on its register. Audited."""
+    require_coordinator(actor, "add someone to another group's session")
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = (SupervisionSession.objects.select_for_update(of=("self",))
+                   .select_related("group").get(pk=session.pk))
+        allocation = Allocation.objects.select_related("group").get(pk=allocation.pk)
+        if session.status == SessionStatus.CANCELLED:
+            raise ValidationError({"allocation": "This session was cancelled."})
+        if allocation.group_id == session.group_id:
+            raise ValidationError({"allocation": "They are already in this group."})
+        if allocation.group.level_id != session.group.level_id:
+            raise ValidationError({"allocation": "They are in a group of another level."})
+        if SessionGuest.objects.filter(session=session, allocation=allocation).exists():
+            raise ValidationError({"allocation": "They are already a guest at this session."})
+        guest = SessionGuest.objects.create(session=session, allocation=allocation,
+                                            added_by=actor, added_at=now)
+        log_action(actor, "supervision.session.guest_added", guest, after=snapshot(guest))
+        return guest
+
+
+def guest_candidates(session: SupervisionSession) -> QuerySet[Allocation]:
+    """Members of the level's other groups who are not yet guests at this session."""
+    return (Allocation.objects.filter(group__level_id=session.group.level_id)
+            .exclude(group_id=session.group_id).exclude(guest_of__session=session)
+            .select_related("booking__participant", "group")
+            .order_by("booking__participant__full_name"))
+
+
+def minutes_present(allocations: Iterable[Allocation]) -> dict[int, int]:
+    """Each allocation's minutes of supervision so far: the sessions, of their group or made up
+    in another, they were marked present at. One query, however many people."""
+    totals = {a.pk: 0 for a in allocations}
+    marks = (SessionMark.objects.filter(allocation_id__in=list(totals), present=True)
+             .exclude(session__status=SessionStatus.CANCELLED)
+             .select_related("session").only("allocation_id", "session__starts_at",
+                                              "session__ends_at"))
+    for mark in marks:
+        totals[mark.allocation_id] += mark.session.minutes
+    return totals
