@@ -296,3 +296,49 @@ def test_planning_an_evening_the_clocks_skip_is_refused_with_the_service_s_messa
     assert not SupervisionSession.objects.exists()
     assert len(shown) == 1 and shown[0].startswith("Tuesday evenings: ")
     assert "does not exist in Europe/London on Sunday 26 March 2023" in shown[0]
+
+
+# --- filling the register in from a Zoom report -----------------------------------------------
+
+ZOOM_REPORT = (
+    b"Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\r\n"
+    b"Mia Member,mia@example.org,10/18/2022 06:58:00 PM,10/18/2022 09:01:00 PM,123,No\r\n"
+    b"Visitor,visitor@elsewhere.example,10/18/2022 07:00:00 PM,10/18/2022 08:00:00 PM,60,Yes\r\n"
+)
+
+
+def test_a_session_s_zoom_report_fills_in_its_register_for_the_supervisor_to_save(
+        client, member, supervisor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first = _sessions()[0]
+    url = reverse("supervision:register", args=[first.pk])
+    client.force_login(supervisor.user)
+    with time_machine.travel(AFTER_FIRST, tick=False):
+        response = client.post(url, {
+            "import": "1", "zone": "Europe/London",
+            "report": SimpleUploadedFile("report.csv", ZOOM_REPORT, "text/csv")})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Filled in from the Zoom report" in body and "120 minutes in the report" in body
+        assert "Visitor &lt;visitor@elsewhere.example&gt;" in body
+        allocation = member.bookings.get().supervision_allocation
+        assert response.context["form"][f"m{allocation.pk}"].value() == "present"
+        assert not SessionMark.objects.exists()  # nothing is saved until the register is
+        client.post(url, {f"m{allocation.pk}": "present"})
+    assert SessionMark.objects.get().present is True
+
+
+def test_a_report_that_cannot_be_read_is_refused_at_its_field_and_nothing_changes(
+        client, member, supervisor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first = _sessions()[0]
+    client.force_login(supervisor.user)
+    with time_machine.travel(AFTER_FIRST, tick=False):
+        response = client.post(reverse("supervision:register", args=[first.pk]), {
+            "import": "1", "zone": "Europe/London",
+            "report": SimpleUploadedFile("report.csv", b"not,a,zoom,report\r\n", "text/csv")})
+    assert response.status_code == 400
+    assert "report" in response.context["upload"].errors
+    assert not SessionMark.objects.exists()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,12 +22,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from trainingdesk.accounts.models import User
-from trainingdesk.attendance.forms import add_service_errors
+from trainingdesk.accounts.services import remember_zoom_report_zone
+from trainingdesk.attendance.forms import ZoomUploadForm, add_service_errors
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.zones import UK, aware
 from trainingdesk.supervision import services
-from trainingdesk.supervision.forms import GuestForm, MoveSessionForm, OwnSupervisorForm, RegisterForm
+from trainingdesk.supervision import zoom as zoom_session
+from trainingdesk.supervision.forms import (
+    ABSENT,
+    PRESENT,
+    GuestForm,
+    MoveSessionForm,
+    OwnSupervisorForm,
+    RegisterForm,
+)
 from trainingdesk.supervision.models import (
     Allocation,
     SessionGuest,
@@ -205,9 +215,30 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     now = timezone.now()
     rows = services.register_of(session)
-    form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
     is_open = session.has_started(now) and session.status == SessionStatus.SCHEDULED
-    if request.method == "POST" and form.is_valid():
+    user = _user(request)
+    group = session.group
+    importing = request.method == "POST" and "import" in request.POST
+    upload = ZoomUploadForm(request.POST if importing else None, request.FILES if importing else None,
+                            max_bytes=settings.ZOOM_REPORT_MAX_BYTES, course_zone=group.time_zone,
+                            initial={"zone": user.zoom_report_zone or group.time_zone})
+    read = None
+    if importing and is_open and upload.is_valid() and upload.parsed is not None:
+        # The same parser and rules as a training day's report; the register is filled in from
+        # it, for the supervisor to check and save.
+        remember_zoom_report_zone(user=user, zone=upload.cleaned_data["zone"])
+        read = zoom_session.read_session(
+            upload.parsed.rows,
+            [zoom_session.Member(r.allocation.pk, r.allocation.booking.participant.full_name,
+                                 r.allocation.booking.participant.email) for r in rows],
+            starts_at=session.starts_at, ends_at=session.ends_at,
+            minimum_percent=group.level.attendance_minimum_percent)
+    form = RegisterForm(request.POST if request.method == "POST" and not importing else None,
+                        rows=rows)
+    if read is not None:
+        for verdict in read.verdicts:
+            form.fields[f"m{verdict.member.key}"].initial = PRESENT if verdict.present else ABSENT
+    if request.method == "POST" and not importing and form.is_valid():
         try:
             services.record_session_marks(session=session, present=form.marks(),
                                           actor=_user(request))
@@ -218,8 +249,9 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
             return redirect("supervision:register", session_id=session.pk)
     return render(request, "supervision/register.html", {
         "session": session, "group": session.group, "form": form, "is_open": is_open,
-        "is_coordinator": _user(request).is_coordinator,
-    }, status=400 if form.errors else 200)
+        "is_coordinator": user.is_coordinator, "upload": upload, "read": read,
+        "minutes": {v.member.key: v.minutes for v in read.verdicts} if read else {},
+    }, status=400 if form.errors or upload.errors else 200)
 
 
 @coordinator_required
