@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import icalendar
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,6 +54,10 @@ def test_allocating_gives_a_place_emails_the_schedule_in_their_zone_and_is_audit
     assert Allocation.objects.get().group == tuesday_group
     email = next(m for m in mail.outbox if m.to == [booking.participant.email])
     assert "Tuesday 18 October 2022, 2pm to 4pm" in email.body  # 19:00 UK is 14:00 in New York
+    ics = next(a for a in email.attachments if a[0] == "supervision.ics")
+    calendar = icalendar.Calendar.from_ical(ics[1])
+    assert [e["DTSTART"].dt for e in calendar.walk("VEVENT")] == [
+        dt.datetime(2022, 10, 18, 18, 0, tzinfo=dt.UTC)]
     assert AuditEntry.objects.get(action="supervision.allocation.made").actor == coordinator
 
 

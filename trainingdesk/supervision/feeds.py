@@ -4,19 +4,24 @@ CANCELLED, so that calendars remove it, and a moved one keeps its UID with new t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 from trainingdesk.accounts.models import User
-from trainingdesk.lib.calendar import CANCELLED, CONFIRMED, CalendarEntry
-from trainingdesk.supervision.models import SessionStatus, SupervisionSession
+from trainingdesk.lib.calendar import CANCELLED, CONFIRMED, CalendarEntry, calendar_file
+from trainingdesk.supervision.models import Allocation, SessionStatus, SupervisionSession
 
 
 def sessions_for(user: User) -> list[CalendarEntry]:
     """One query, however many groups and sessions."""
-    sessions = (SupervisionSession.objects
-                .filter(Q(group__allocations__booking__participant=user)
-                        | Q(group__supervisor__user=user))
-                .select_related("group__level").distinct().order_by("starts_at"))
+    return entries(SupervisionSession.objects
+                   .filter(Q(group__allocations__booking__participant=user)
+                           | Q(group__supervisor__user=user))
+                   .select_related("group__level").distinct().order_by("starts_at"))
+
+
+def entries(sessions: Iterable[SupervisionSession]) -> list[CalendarEntry]:
     return [
         CalendarEntry(
             uid=f"supervision-{session.pk}@trainingdesk",
@@ -29,3 +34,13 @@ def sessions_for(user: User) -> list[CalendarEntry]:
         )
         for session in sessions
     ]
+
+
+def render_group_schedule(allocation_id: int) -> tuple[str, bytes, str]:
+    """The email attachment sent on allocation: the group's sessions as an .ics file (the same
+    UIDs as the feed, so importing both never doubles a session)."""
+    allocation = Allocation.objects.select_related("group").get(pk=allocation_id)
+    group = allocation.group
+    sessions = group.sessions.select_related("group__level").order_by("starts_at")
+    return ("supervision.ics", calendar_file(entries(sessions), name=f"Supervision: {group.name}"),
+            "text/calendar")

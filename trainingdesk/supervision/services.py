@@ -103,7 +103,8 @@ def allocate(*, booking: Booking, group: SupervisionGroup, actor: User,
         log_action(actor, "supervision.allocation.made", allocation, after=snapshot(allocation))
         send_email(to=[booking.participant.email], template="supervision/email/allocated.txt",
                    context={"participant": booking.participant, "group": group,
-                            "sessions": schedule_in_zone(group, booking.participant.time_zone)})
+                            "sessions": schedule_in_zone(group, booking.participant.time_zone)},
+                   attachments=[{"kind": "supervision_schedule", "id": allocation.pk}])
         return allocation
 
 
