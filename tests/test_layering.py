@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "trainingdesk"
 # Lowest first. An app may use any app before it in this list, never one after it.
 LAYERS = ["lib", "audit", "notifications", "accounts", "catalogue", "invoicing", "bookings",
-          "attendance", "admissions", "supervision", "certificates", "demo"]
+          "attendance", "admissions", "supervision", "coursework", "certificates", "demo"]
 # URL namespaces each app owns.
 NAMESPACES = {"control": "bookings", "bookings": "bookings", "catalogue": "catalogue",
               "invoicing": "invoicing", "attendance": "attendance", "certificates": "certificates",
