@@ -124,3 +124,16 @@ def shows_other_times(moments: Iterable[datetime], zone: str | None) -> bool:
         return False
     tz = ZoneInfo(zone)
     return any(m.utcoffset() != m.astimezone(tz).utcoffset() for m in moments)
+
+
+def format_span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """'Tuesday 18 October 2022, 7pm to 9pm' in `zone`; an evening that runs past midnight there
+    names its end's day too. The one way an event's time is written for a person."""
+    tz = ZoneInfo(zone)
+    start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    if end.date() == start.date():
+        return _("%(day)s, %(start)s to %(end)s") % {
+            "day": format_day(start.date()), "start": format_clock(start), "end": format_clock(end)}
+    return _("%(day)s, %(start)s to %(end)s on %(end_day)s") % {
+        "day": format_day(start.date()), "start": format_clock(start), "end": format_clock(end),
+        "end_day": format_day(end.date())}

@@ -22,13 +22,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from trainingdesk.lib.zones import UK, format_clock, format_day
+from trainingdesk.lib.zones import UK, format_span
 from trainingdesk.notifications.models import SentReminder
 from trainingdesk.notifications.services import send_email
 
@@ -78,15 +77,7 @@ def due_lead(starts_at: dt.datetime, *, now: dt.datetime,
 def written_in_zone(person: Any, starts_at: dt.datetime, ends_at: dt.datetime) -> str:
     """'Tuesday 18 October 2022, 7pm to 9pm (your time)', in the person's own zone; in UK time,
     and saying so, when they have not chosen one."""
-    zone = person.time_zone or UK
-    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
-    if end.date() == start.date():
-        span = _("%(day)s, %(start)s to %(end)s") % {
-            "day": format_day(start.date()), "start": format_clock(start), "end": format_clock(end)}
-    else:  # an evening in a far zone can run past midnight
-        span = _("%(day)s, %(start)s to %(end)s on %(end_day)s") % {
-            "day": format_day(start.date()), "start": format_clock(start), "end": format_clock(end),
-            "end_day": format_day(end.date())}
+    span = format_span(starts_at, ends_at, person.time_zone or UK)
     whose = _("your time") if person.time_zone else _("UK time")
     return f"{span} ({whose})"
 

@@ -20,7 +20,7 @@ from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.catalogue.models import Level, TrainingDay
 from trainingdesk.lib.access import require_coordinator
-from trainingdesk.lib.zones import format_clock, format_day
+from trainingdesk.lib.zones import UK, format_clock, format_day, format_span
 from trainingdesk.notifications.services import send_email
 from trainingdesk.supervision import scheduling
 from trainingdesk.supervision.models import (
@@ -110,12 +110,8 @@ def allocate(*, booking: Booking, group: SupervisionGroup, actor: User,
 
 def schedule_in_zone(group: SupervisionGroup, zone: str | None) -> list[str]:
     """The group's sessions written out in the person's zone (UK time when they have none)."""
-    tz = ZoneInfo(zone or "Europe/London")
-    lines = []
-    for session in group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("starts_at"):
-        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        lines.append(f"{format_day(start.date())}, {format_clock(start)} to {format_clock(end)}")
-    return lines
+    return [format_span(session.starts_at, session.ends_at, zone or UK)
+            for session in group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("starts_at")]
 
 
 # --- a group's sessions ----------------------------------------------------------------------
@@ -180,9 +176,7 @@ def _tell_the_group(group: SupervisionGroup, session: SupervisionSession, what: 
 
 
 def _written(session: SupervisionSession, zone: str | None) -> str:
-    tz = ZoneInfo(zone or "Europe/London")
-    start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-    return f"{format_day(start.date())}, {format_clock(start)} to {format_clock(end)}"
+    return format_span(session.starts_at, session.ends_at, zone or UK)
 
 
 def move_session(*, session: SupervisionSession, new_start: dt.datetime, actor: User,
