@@ -357,3 +357,20 @@ def test_two_hosts_sending_at_once_send_each_reminder_once(summer, option, plann
     assert len(reminder_emails()) == 3
     assert sorted(e.to[0] for e in reminder_emails()) == sorted(
         a.booking.participant.email for a in tuesday_group.allocations.all())
+
+
+def test_someone_making_up_a_session_in_another_group_is_reminded_of_it(
+    planned, summer, trainer, coordinator, tuesday_group
+):
+    other = SupervisionGroup.objects.create(
+        name="Thursday evenings", level=tuesday_group.level, supervisor=tuesday_group.supervisor,
+        capacity=4,
+        weekday=3, start_time=dt.time(19, 0), time_zone="Europe/London",
+        joining_link="https://zoom.us/j/555")
+    guest = member_of(other, summer, trainer, coordinator)
+    supervision.add_guest(session=planned[0], allocation=guest.supervision_allocation,
+                          actor=coordinator, now=ALLOCATED_AT)
+    assert reminders.send_reminders(SESSION_1 - 48 * HOURS) == 1
+    [message] = delivered_reminders()
+    assert message.to == [guest.participant.email]
+    assert "Joining link: https://zoom.us/j/1234567890" in message.body  # the session's group's
