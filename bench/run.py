@@ -499,6 +499,26 @@ def wordcount(bench: Bench) -> list[Measurement]:
                     round(files / measured["checked_and_counted_seconds"], 1), "files/s", "", None, context),
     ]
 
+CERTIFICATE_PDF_GOAL = 300  # issue 11: at least 300 certificate PDFs a second with the embedded fonts
+
+
+@scenario("certificate_pdfs",
+          description="certificates.documents.certificate_pdf for 1,000 holders with names in "
+                      "eight scripts, some long")
+def certificate_pdfs(bench: Bench) -> list[Measurement]:
+    """bench/certificate_pdfs.py in a process of its own: 1,000 one-page certificates (varied
+    names, codes, dates and hours) rendered one after the other in one process, judged against
+    the issue's 300 a second."""
+    done = subprocess.run([sys.executable, "-m", "bench.certificate_pdfs", "--json"], cwd=PROJECT,
+                          env=dict(os.environ), capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.certificate_pdfs failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    rate = measured["pdfs"] / measured["seconds"]
+    context = {**measured, "processes": 1, "cores": os.cpu_count(), "commit": _commit()}
+    return [Measurement("certificate_pdfs.pdfs_per_second", round(rate, 1), "PDFs/s",
+                        f">= {CERTIFICATE_PDF_GOAL} PDFs/s", rate >= CERTIFICATE_PDF_GOAL, context)]
+
 # --- Workflows: the booking rush, and the same rush through failures --------------------------
 
 
