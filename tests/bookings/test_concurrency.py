@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import OperationalError, connection
 
 from tests.bookings.conftest import NOW, RUN_DAYS, self_paying
 from tests.factories import CourseRunFactory, PriceOptionFactory, UserFactory, VatRateFactory
@@ -72,12 +72,27 @@ def _one_race_at_a_time_on_the_server() -> Iterator[None]:
 RACE_LOCK = 7_204_661  # any number of our own: the advisory lock races take turns on
 
 
+def _connect(attempts: int = 100) -> None:
+    """This thread's connection, made now. The server may still be ending the connections of
+    the round before (their processes outlive the close by a moment) and refuse with "too many
+    clients": wait a little and try again."""
+    for _ in range(attempts - 1):
+        try:
+            connection.ensure_connection()
+            return
+        except OperationalError:
+            connection.close()
+            time.sleep(0.1)
+    connection.ensure_connection()
+
+
 def _race(jobs: list[Callable[[], Any]]) -> list[Any]:
     barrier = threading.Barrier(len(jobs))
     results: list[Any] = [None] * len(jobs)
 
     def run(i: int, job: Callable[[], Any]) -> None:
         try:
+            _connect()  # before the barrier: the race is between the jobs, not the connections
             barrier.wait(timeout=60)
             results[i] = job()
         except BaseException as exc:  # noqa: BLE001 - handed back to the test
