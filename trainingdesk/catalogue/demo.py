@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -265,20 +266,7 @@ def load_demo(today: dt.date | None = None) -> Demo:
         booking_closes_at=dt.datetime(2022, 6, 14, 17, 0, tzinfo=ZoneInfo(UK)),
         notes="All days via Zoom. Open to all, not just IFT members.",
     )
-    TrainingDay.objects.bulk_create(
-        TrainingDay(run=summer, number=n, date=d, arrival_time=dt.time(9, 0),
-                    start_time=dt.time(9, 30), finish_time=dt.time(16, 30), break_minutes=60,
-                    break_description="1 hour lunch break")
-        for n, d in enumerate(SUMMER_2022_DAYS, start=1)
-    )
-    PriceOption.objects.bulk_create([
-        PriceOption(run=summer, position=1, name="Foundation Level with group supervision",
-                    description="4 days training, to include 12 hours of group supervision",
-                    net_amount=Decimal("660.00"), supervision_hours=12),
-        PriceOption(run=summer, position=2, name="Foundation Level only",
-                    description="4 days training, no supervision included",
-                    net_amount=Decimal("500.00"), supervision_hours=0),
-    ])
+    _brochure_days_and_prices(summer, "Foundation Level", SUMMER_2022_DAYS)
 
     # The brochure's other training that needs Foundation first (its training map): the same
     # admission rules, its own configuration. The brochure gives no dates for it yet.
@@ -324,21 +312,28 @@ def _advanced_run(advanced: Level, today: dt.date) -> CourseRun:
                                               tzinfo=ZoneInfo(UK)),
         notes="All days via Zoom. A place needs an approved application.",
     )
+    _brochure_days_and_prices(run, "Advanced Level", dates)
+    return run
+
+
+def _brochure_days_and_prices(run: CourseRun, level: str, dates: Sequence[dt.date]) -> None:
+    """The brochure's day (9am for 9.30am to 4.30pm, an hour's lunch) on each date, and its two
+    prices: £660 + VAT with 12 hours of group supervision, £500 + VAT without."""
     TrainingDay.objects.bulk_create(
         TrainingDay(run=run, number=n, date=d, arrival_time=dt.time(9, 0),
                     start_time=dt.time(9, 30), finish_time=dt.time(16, 30), break_minutes=60,
                     break_description="1 hour lunch break")
         for n, d in enumerate(dates, start=1)
     )
+    days = len(dates)
     PriceOption.objects.bulk_create([
-        PriceOption(run=run, position=1, name="Advanced Level with group supervision",
-                    description="6 days training, to include 12 hours of group supervision",
+        PriceOption(run=run, position=1, name=f"{level} with group supervision",
+                    description=f"{days} days training, to include 12 hours of group supervision",
                     net_amount=Decimal("660.00"), supervision_hours=12),
-        PriceOption(run=run, position=2, name="Advanced Level only",
-                    description="6 days training, no supervision included",
+        PriceOption(run=run, position=2, name=f"{level} only",
+                    description=f"{days} days training, no supervision included",
                     net_amount=Decimal("500.00"), supervision_hours=0),
     ])
-    return run
 
 
 def _season(on: dt.date) -> str:

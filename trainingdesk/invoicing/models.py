@@ -92,11 +92,6 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
         """Invoices that no credit note has cancelled yet."""
         return self.filter(kind=DocumentKind.INVOICE, credit_notes__isnull=True)
 
-    def for_customer(self, *, person: object = None, organisation: object = None) -> InvoiceQuerySet:
-        if organisation is not None:
-            return self.filter(customer_organisation=organisation)
-        return self.filter(customer_person=person)
-
     def with_balance(self) -> InvoiceQuerySet:
         """Each invoice with `credited` (its credit notes), `paid` (payments less refunds) and
         `balance` (still owed on it; negative when money is due back). A credit note's own
@@ -112,19 +107,6 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
             When(kind=DocumentKind.INVOICE, then=F("total_gross") - F("credited") - F("paid")),
             default=_ZERO,
         ))
-
-    def totals(self) -> dict[str, Decimal]:
-        """`invoiced` (invoices less credit notes), `paid` (payments less refunds) and `balance`
-        over these documents, in one query."""
-        paid = (Payment.objects.filter(invoice=OuterRef("pk")).order_by().values("invoice")
-                .annotate(total=Sum(Case(When(kind=PaymentKind.REFUND, then=-F("amount")),
-                                         default=F("amount")))).values("total"))
-        sums = self.annotate(p=Coalesce(Subquery(paid), _ZERO)).aggregate(
-            invoiced=Coalesce(Sum(Case(When(kind=DocumentKind.CREDIT_NOTE, then=-F("total_gross")),
-                                       default=F("total_gross"))), _ZERO),
-            paid=Coalesce(Sum("p"), _ZERO),
-        )
-        return {**sums, "balance": sums["invoiced"] - sums["paid"]}
 
 
 class Invoice(models.Model):

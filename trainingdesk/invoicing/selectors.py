@@ -3,8 +3,7 @@ invoices."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, F, Sum, When
@@ -23,7 +22,6 @@ class CustomerBalance:
     invoiced: Decimal = Decimal(0)
     paid: Decimal = Decimal(0)
     documents: int = 0
-    names: set[str] = field(default_factory=set)
 
     @property
     def balance(self) -> Decimal:
@@ -35,7 +33,6 @@ def customer_balances(*, outstanding_only: bool = False) -> list[CustomerBalance
     signed = Case(When(kind=DocumentKind.CREDIT_NOTE, then=-F("total_gross")),
                   default=F("total_gross"))
     accounts: dict[tuple[str, int], CustomerBalance] = {}
-    names: dict[tuple[str, int], set[str]] = defaultdict(set)
     documents = (Invoice.objects.order_by()
                  .values("customer_organisation", "customer_person", "customer_name")
                  .annotate(total=Sum(signed), count=Sum(1)))
@@ -45,7 +42,6 @@ def customer_balances(*, outstanding_only: bool = False) -> list[CustomerBalance
         account = accounts.setdefault(key, CustomerBalance(row["customer_name"], *key))
         account.invoiced += row["total"]
         account.documents += row["count"]
-        names[key].add(row["customer_name"])
     payments = (Payment.objects.order_by()
                 .values("invoice__customer_organisation", "invoice__customer_person")
                 .annotate(total=Sum(Case(When(kind=PaymentKind.REFUND, then=-F("amount")),
@@ -56,7 +52,5 @@ def customer_balances(*, outstanding_only: bool = False) -> list[CustomerBalance
                else ("person", paid["invoice__customer_person"]))
         if key in accounts:
             accounts[key].paid += paid["total"]
-    for key, account in accounts.items():
-        account.names = names[key]
     rows = sorted(accounts.values(), key=lambda a: (-a.balance, a.name.casefold()))
     return [a for a in rows if a.balance] if outstanding_only else rows

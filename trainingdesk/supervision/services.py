@@ -172,11 +172,17 @@ def _tell_the_group(group: SupervisionGroup, session: SupervisionSession, what: 
         person = allocation.booking.participant
         send_email(to=[person.email], template="supervision/email/session_changed.txt",
                    context={"participant": person, "group": group, "what": what,
-                            "session": _written(session, person.time_zone)})
+                            "session": format_span(session.starts_at, session.ends_at,
+                                                   person.time_zone or UK)})
 
 
-def _written(session: SupervisionSession, zone: str | None) -> str:
-    return format_span(session.starts_at, session.ends_at, zone or UK)
+def _the_group_locked(session: SupervisionSession) -> tuple[SupervisionGroup,
+                                                            list[SupervisionSession], int]:
+    """The session's group, locked (a move and a cancel of its sessions queue), its sessions in
+    order, and where this one stands among them. Call inside a transaction."""
+    group = SupervisionGroup.objects.select_for_update().get(pk=session.group_id)
+    sessions = list(group.sessions.order_by("starts_at"))
+    return group, sessions, next(i for i, s in enumerate(sessions) if s.pk == session.pk)
 
 
 def move_session(*, session: SupervisionSession, new_start: dt.datetime, actor: User,
@@ -186,9 +192,7 @@ def move_session(*, session: SupervisionSession, new_start: dt.datetime, actor: 
     require_coordinator(actor, "move supervision sessions")
     now = now or timezone.now()
     with transaction.atomic():
-        group = SupervisionGroup.objects.select_for_update().get(pk=session.group_id)
-        sessions = list(group.sessions.order_by("starts_at"))
-        index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
+        group, sessions, index = _the_group_locked(session)
         try:
             planned = scheduling.moved(_as_planned(sessions, group.time_zone), index, new_start, now)
         except (scheduling.ScheduleError, ValueError) as error:
@@ -209,9 +213,7 @@ def cancel_session(*, session: SupervisionSession, actor: User,
     require_coordinator(actor, "cancel supervision sessions")
     now = now or timezone.now()
     with transaction.atomic():
-        group = SupervisionGroup.objects.select_for_update().get(pk=session.group_id)
-        sessions = list(group.sessions.order_by("starts_at"))
-        index = next(i for i, s in enumerate(sessions) if s.pk == session.pk)
+        group, sessions, index = _the_group_locked(session)
         try:
             scheduling.cancelled(_as_planned(sessions, group.time_zone), index, now)
         except (scheduling.ScheduleError, ValueError) as error:
