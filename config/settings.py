@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trainingdesk.attendance",
     "trainingdesk.admissions",
     "trainingdesk.supervision",
+    "trainingdesk.coursework",
     "trainingdesk.certificates",
     "trainingdesk.demo",
 ]

@@ -65,12 +65,13 @@ class ProgrammeAdmin(AuditedAdmin):
     list_select_related = ("provider",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 class CourseworkComponentInline(admin.TabularInline):
     model = CourseworkComponent
     extra = 0
-    fields = ("position", "title", "quantity", "words")
+    fields = ("position", "title", "kind", "quantity", "words", "guidance", "reading_list")
 
 
 @admin.register(Level)
@@ -97,8 +98,11 @@ class LevelAdmin(AuditedAdmin):
             "supervision_hours", "supervision_session_hours", "supervision_interval_months",
             "supervision_starts_weeks_after", "supervision_terms",
         )}),
-        (_("Coursework"), {"fields": ("coursework_due_months", "coursework_terms",
-                                      "assessment_fee")}),
+        (_("Coursework"), {"fields": (
+            "coursework_due_months", "coursework_terms", "assessment_fee",
+            "coursework_word_tolerance_percent", "coursework_anonymous_marking",
+            "coursework_resubmission_weeks", "resubmission_fee",
+        )}),
     )
 
 

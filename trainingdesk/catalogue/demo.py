@@ -14,6 +14,7 @@ from trainingdesk.accounts.bodies import add_published_bodies
 from trainingdesk.accounts.models import ProfessionalBody, Role, User
 from trainingdesk.accounts.roles import grant_role
 from trainingdesk.catalogue.models import (
+    ComponentKind,
     CourseRun,
     CourseworkComponent,
     Delivery,
@@ -60,6 +61,32 @@ SUPERVISION_TERMS = (
     "details of how to attend when you complete the training. If you choose not to take the "
     "supervision, you will need to arrange your own supervision of your NVR client practice."
 )
+
+# Demo wording for the reading list and the certification page: the brochure names neither the
+# books nor the page's text; a real provider writes its own, in the back office.
+REQUIRED_READING = """\
+Omer, H. (2004) Nonviolent Resistance: A New Approach to Violent and Self-Destructive Children
+Omer, H. (2011) The New Authority: Family, School, and Community
+Jakob, P. (2018) Multi-stressed families, child violence and the larger system"""
+
+CERTIFICATION_INFORMATION = """\
+Participants who wish to complete the full NVR Certificate Training (level II) must successfully \
+complete both Foundation Level Training and Advanced Level Training, and then submit coursework \
+within 12 months of completing the Advanced Training.
+
+The coursework consists of 2 case studies of 2000 words each, a reflective log, and the required \
+reading. Case studies and the log may be uploaded as Word documents or PDFs, or written in the \
+page; each case study's words are counted as Word counts them, and must be within 10% of 2000.
+
+The fee for evaluation and assessment is £300 including VAT. It is charged only when you submit \
+your coursework: if you never submit, you are never charged.
+
+Your coursework is marked by an assessor who was neither your trainer nor your supervisor, \
+anonymously, and a sample is moderated. A part that is referred may be resubmitted within 12 \
+weeks at no further charge. When you pass, and you hold both Attendance Confirmations and 12 \
+hours of group supervision (or your own supervisor is recorded), the PartnershipProjects \
+Advanced Certificate in NVR Practice is issued: a PDF and an Open Badges credential that \
+anyone can verify."""
 
 # The provider's own pages (the footer links to them). Demo wording: a real provider writes its
 # own, in the back office.
@@ -239,7 +266,7 @@ def load_demo(today: dt.date | None = None) -> Demo:
         ),
         supervision_hours=12, supervision_session_hours=2, supervision_interval_months=2,
         supervision_starts_weeks_after=4, supervision_terms=SUPERVISION_TERMS,
-        coursework_due_months=12, assessment_fee=fee,
+        coursework_due_months=12, assessment_fee=fee, coursework_anonymous_marking=True,
         coursework_terms=(
             "Submit your coursework within 12 months of completing the Advanced training. "
             "The £300 assessment fee (including VAT) is charged only if you submit coursework."
@@ -251,11 +278,24 @@ def load_demo(today: dt.date | None = None) -> Demo:
     advanced.accepted_bodies.set(
         ProfessionalBody.objects.filter(code__in=["HCPC", "UKCP", "BACP", "NMC", "GMC"]))
     CourseworkComponent.objects.bulk_create([
-        CourseworkComponent(level=advanced, title="Case study", quantity=2, words=2000,
-                            position=1),
-        CourseworkComponent(level=advanced, title="Reflective log", position=2),
-        CourseworkComponent(level=advanced, title="Required reading", position=3),
+        CourseworkComponent(
+            level=advanced, title="Case study", quantity=2, words=2000, position=1,
+            guidance=("A family you have worked with using NVR: the presenting problem, how you "
+                      "introduced the approach, what the parents did, and what changed."),
+        ),
+        CourseworkComponent(
+            level=advanced, title="Reflective log", position=2,
+            guidance="Your reflections on your NVR practice since the Foundation Level.",
+        ),
+        CourseworkComponent(
+            level=advanced, title="Required reading", kind=ComponentKind.READING, position=3,
+            reading_list=REQUIRED_READING,
+        ),
     ])
+    programme.certificate_levels.set([foundation, advanced])
+    programme.certificate_supervision_hours = 12
+    programme.certification_information = CERTIFICATION_INFORMATION
+    programme.save(update_fields=["certificate_supervision_hours", "certification_information"])
 
     summer = CourseRun.objects.create(
         level=foundation, title="Summer 2022", status=RunStatus.PUBLISHED,

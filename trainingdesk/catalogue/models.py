@@ -56,6 +56,10 @@ class Provider(models.Model):
         _("a waitlist offer is open for (hours)"), default=48,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
     )
+    open_badges_for_confirmations = models.BooleanField(
+        _("Attendance Confirmations are also Open Badges credentials"), default=False,
+        help_text=_("Certificates always are."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -89,6 +93,23 @@ class Programme(models.Model):
     trainers = models.TextField(
         _("about the trainers"), blank=True,
         help_text=_("Their experience and accreditation."),
+    )
+    # What the award (the certificate) requires, as data: certificates.rules reads these.
+    certificate_levels = models.ManyToManyField(
+        "Level", verbose_name=_("levels the certificate requires"), blank=True, related_name="+",
+        help_text=_("Each level's Attendance Confirmation is needed; the coursework of any of "
+                    "them that has coursework must be passed."),
+    )
+    certificate_supervision_hours = models.PositiveSmallIntegerField(
+        _("supervision hours the certificate requires"), default=0,
+    )
+    certificate_accepts_own_supervisor = models.BooleanField(
+        _("a participant's own supervisor stands in for the supervision hours"), default=True,
+    )
+    certification_information = models.TextField(
+        _("about certification"), blank=True,
+        help_text=_("The public certification information page: the process, the coursework and "
+                    "the fee. Paragraphs separated by a blank line."),
     )
 
     class Meta:
@@ -192,6 +213,22 @@ class Level(models.Model):
         "Fee", verbose_name=_("assessment fee"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    coursework_word_tolerance_percent = models.PositiveSmallIntegerField(
+        _("word count tolerance (%, either side, inclusive)"), default=10,
+        validators=[MaxValueValidator(100)],
+    )
+    coursework_anonymous_marking = models.BooleanField(
+        _("anonymous marking"), default=False,
+        help_text=_("The assessor sees a candidate number, not the name."),
+    )
+    coursework_resubmission_weeks = models.PositiveSmallIntegerField(
+        _("weeks to resubmit referred parts"), default=12, validators=[MinValueValidator(1)],
+    )
+    resubmission_fee = models.ForeignKey(
+        "Fee", verbose_name=_("resubmission fee"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Leave empty: a resubmission is not charged again."),
+    )
 
     class Meta:
         ordering = ["programme", "position"]
@@ -222,11 +259,22 @@ class Level(models.Model):
         return [line.strip(" •-") for line in self.contents.splitlines() if line.strip(" •-")]
 
 
+class ComponentKind(models.TextChoices):
+    WRITTEN = "written", _("Written: uploaded or written in the page")
+    READING = "reading", _("Reading: a list the participant confirms")
+
+
 class CourseworkComponent(models.Model):
-    """One part of a level's coursework: '2 x 2000 word case studies', 'A reflective log'."""
+    """One part of a level's coursework: '2 x 2000 word case studies', 'A reflective log',
+    'Required reading' (a list the participant confirms having read)."""
 
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="coursework")
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=ComponentKind.choices,
+                            default=ComponentKind.WRITTEN)
+    guidance = models.TextField(_("guidance"), blank=True)
+    reading_list = models.TextField(_("reading list"), blank=True,
+                                    help_text=_("One title a line (reading only)."))
     quantity = models.PositiveSmallIntegerField(_("how many"), default=1,
                                                 validators=[MinValueValidator(1)])
     words = models.PositiveIntegerField(_("words each"), null=True, blank=True)
@@ -234,6 +282,12 @@ class CourseworkComponent(models.Model):
 
     class Meta:
         ordering = ["level", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="written") | Q(quantity=1, words__isnull=True),
+                name="reading_is_one_list_without_words",
+            ),
+        ]
 
     def __str__(self) -> str:
         words = f" of {self.words} words" if self.words else ""
