@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -95,8 +95,9 @@ class Programme(models.Model):
         help_text=_("Their experience and accreditation."),
     )
     # What the award (the certificate) requires, as data: certificates.rules reads these.
-    certificate_levels = models.ManyToManyField(
-        "Level", verbose_name=_("levels the certificate requires"), blank=True, related_name="+",
+    certificate_levels: models.ManyToManyField[Level, Any] = models.ManyToManyField(
+        "Level", verbose_name=_("levels the certificate requires"), blank=True,
+        related_name="certificate_programmes",
         help_text=_("Each level's Attendance Confirmation is needed; the coursework of any of "
                     "them that has coursework must be passed."),
     )

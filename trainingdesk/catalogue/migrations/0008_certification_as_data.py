@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='certificate_levels',
-            field=models.ManyToManyField(blank=True, help_text="Each level's Attendance Confirmation is needed; the coursework of any of them that has coursework must be passed.", related_name='+', to='catalogue.level', verbose_name='levels the certificate requires'),
+            field=models.ManyToManyField(blank=True, help_text="Each level's Attendance Confirmation is needed; the coursework of any of them that has coursework must be passed.", related_name='certificate_programmes', to='catalogue.level', verbose_name='levels the certificate requires'),
         ),
         migrations.AddField(
             model_name='programme',
