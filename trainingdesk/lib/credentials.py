@@ -190,7 +190,8 @@ def did_document(site_host: str, public_key: Ed25519PublicKey) -> dict[str, Any]
 # --- credentials ---
 
 
-def _xsd_datetime(moment: datetime) -> str:
+def xsd_datetime(moment: datetime) -> str:
+    """An aware datetime as an XML Schema dateTime in UTC, to the second: "2026-11-30T12:00:00Z"."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("an aware datetime is required")
     return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -211,11 +212,14 @@ def build_credential(
     achievement_type: str | None = None,
     subject_id: str | None = None,
     issuer_url: str | None = None,
+    credential_status: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An unsigned VC 2.0 / OB 3.0 `OpenBadgeCredential`.
 
     The holder is named twice: `name` for display and an unhashed `IdentityObject` of type "name",
     the OB 3.0 way of identifying a recipient who has no DID or email to give.
+    `credential_status`, when given, is its `credentialStatus`: a `BitstringStatusListEntry` from
+    `lib.status_list.status_entry`, which says where to look for its revocation.
     """
     if not credential_id.startswith(("https://", "http://", "urn:")):
         raise ValueError("credential_id must be a URL")
@@ -255,11 +259,13 @@ def build_credential(
         "type": list(CREDENTIAL_TYPE),
         "name": achievement_name,
         "issuer": issuer,
-        "validFrom": _xsd_datetime(valid_from),
+        "validFrom": xsd_datetime(valid_from),
     }
     if valid_until is not None:
-        credential["validUntil"] = _xsd_datetime(valid_until)
+        credential["validUntil"] = xsd_datetime(valid_until)
     credential["credentialSubject"] = subject
+    if credential_status is not None:
+        credential["credentialStatus"] = copy.deepcopy(credential_status)
     return credential
 
 
@@ -291,7 +297,7 @@ def sign(
     proof: dict[str, Any] = {
         "type": PROOF_TYPE,
         "cryptosuite": CRYPTOSUITE,
-        "created": created if isinstance(created, str) else _xsd_datetime(created),
+        "created": created if isinstance(created, str) else xsd_datetime(created),
         "verificationMethod": verification_method,
         "proofPurpose": PROOF_PURPOSE,
     }
