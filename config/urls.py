@@ -19,6 +19,7 @@ urlpatterns = [
     path("attendance/", include("trainingdesk.attendance.urls")),
     path("admissions/", include("trainingdesk.admissions.urls")),
     path("supervision/", include("trainingdesk.supervision.urls")),
+    path("coursework/", include("trainingdesk.coursework.urls")),
     path("", include("trainingdesk.certificates.urls")),
     path("", include("trainingdesk.invoicing.urls")),
     path("", include("trainingdesk.bookings.urls")),

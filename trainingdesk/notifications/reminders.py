@@ -49,15 +49,15 @@ class Reminder:
 
 
 ReminderSource = Callable[[dt.datetime, dt.datetime], Iterable[Reminder]]
-_sources: list[ReminderSource] = []
+_sources: dict[ReminderSource, tuple[dt.timedelta, ...] | None] = {}
 
 
-def register_source(source: ReminderSource) -> None:
+def register_source(source: ReminderSource, *, leads: Iterable[dt.timedelta] | None = None) -> None:
     """Add `source(after, until)`: the reminders for events starting after `after` and no later
     than `until`. Called from an app's `ready()`; a source must run a fixed number of queries
-    however many events it finds."""
-    if source not in _sources:
-        _sources.append(source)
+    however many events it finds. `leads`: its own lead times (a deadline months away is
+    reminded 3 months, 1 month and 1 week before), instead of REMINDER_LEAD_TIMES."""
+    _sources[source] = tuple(sorted(leads)) if leads is not None else None
 
 
 def lead_times() -> tuple[dt.timedelta, ...]:
@@ -86,16 +86,20 @@ def send_reminders(now: dt.datetime) -> int:
     """Periodic: write every reminder due at `now` that has not been written; returns how many.
     Reads a fixed number of queries (each source's, and the reminders already sent), then
     writes each reminder in its own short transaction."""
-    leads = lead_times()
-    if not leads:
-        return 0
-    until = now + max(leads)
     due: list[tuple[Reminder, dt.timedelta]] = []
-    for source in _sources:
-        for reminder in source(now, until):
+    longest = dt.timedelta(0)
+    for source, own_leads in _sources.items():
+        leads = own_leads if own_leads is not None else lead_times()
+        if not leads:
+            continue
+        longest = max(longest, max(leads))
+        for reminder in source(now, now + max(leads)):
             lead = due_lead(reminder.starts_at, now=now, leads=leads)
             if lead is not None:
                 due.append((reminder, lead))
+    if not due:
+        return 0
+    until = now + longest
     already = _already_sent(now, until)
     sent = 0
     # The same order on every host, so two runs at once meet each row in the same order.
