@@ -76,7 +76,8 @@ def test_opening_twice_returns_the_same_portfolio(portfolio, coursework_level):
     assert again.pk == portfolio.pk and again.candidate_number == portfolio.candidate_number
 
 
-def test_the_periodic_job_opens_the_portfolio_of_everyone_holding_both_confirmations(holder, coursework_level):
+def test_the_periodic_job_opens_the_portfolio_of_everyone_holding_both_confirmations(holder,
+                                                                                    coursework_level):
     assert services.open_due_portfolios(now=WORKING) == 1
     assert services.open_due_portfolios(now=WORKING) == 0
     assert holder.portfolios.get().level == coursework_level
@@ -149,7 +150,8 @@ def test_an_incomplete_portfolio_cannot_be_submitted_and_nothing_is_charged(port
     assert not fee_invoices().exists() and not Submission.objects.exists()
 
 
-def test_submitting_freezes_the_portfolio_and_invoices_300_pounds(portfolio, django_capture_on_commit_callbacks):
+def test_submitting_freezes_the_portfolio_and_invoices_300_pounds(portfolio,
+                                                                  django_capture_on_commit_callbacks):
     complete(portfolio)
     with django_capture_on_commit_callbacks(execute=True):
         submission = submitted(portfolio)
@@ -264,7 +266,8 @@ def test_someone_who_is_not_an_assessor_cannot_be_allocated(portfolio, coordinat
 def allocated(portfolio, coordinator, assessor):
     complete(portfolio)
     submission = submitted(portfolio)
-    return services.allocate_markers(submission=submission, assessor=assessor, moderator=None, actor=coordinator)
+    return services.allocate_markers(submission=submission, assessor=assessor, moderator=None,
+                                     actor=coordinator)
 
 
 def test_a_referred_part_needs_feedback(allocated, assessor):

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,6 +50,12 @@ from trainingdesk.lib.wordcount import WHAT_IS_COUNTED
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data on a POST, even an empty one (a form posted blank is bound, and says
+    what is missing); None on a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def _portfolio(request: HttpRequest, pk: int) -> Portfolio:
@@ -134,11 +140,8 @@ def part(request: HttpRequest, pk: int, component_id: int, number: int) -> HttpR
     if this is None:
         raise Http404("No such part")
     reading = component.kind == ComponentKind.READING
-    form: DraftForm | ReadingForm
-    if reading:
-        form = ReadingForm(request.POST or None)
-    else:
-        form = DraftForm(request.POST or None, request.FILES or None)
+    form: DraftForm | ReadingForm = (ReadingForm(_posted(request)) if reading
+                                     else DraftForm(_posted(request), request.FILES or None))
     if request.method == "POST" and form.is_valid():
         try:
             if reading:
@@ -149,14 +152,17 @@ def part(request: HttpRequest, pk: int, component_id: int, number: int) -> HttpR
                                     actor=_user(request), upload=upload or None,
                                     text=None if upload else form.cleaned_data["text"])
         except ValidationError as error:
-            add_service_errors(form, error)
+            if not reading and form.cleaned_data.get("file") and not hasattr(error, "error_dict"):
+                form.add_error("file", error)  # what was wrong with the file, beside it
+            else:
+                add_service_errors(form, error)
         else:
             messages.success(request, _("%(part)s is saved.") % {"part": this.title})
             return redirect("coursework:portfolio", pk=found.pk)
     return render(request, "coursework/part.html", {
         "portfolio": found, "part": this, "form": form, "reading": reading,
         "counted": WHAT_IS_COUNTED,
-    })
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -175,7 +181,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _own_portfolio(request, pk)
     parts = services.parts_of(found)
     employer = services.employer_of(found)
-    form = SubmitForm(request.POST or None,
+    form = SubmitForm(_posted(request),
                       employer=employer.billing_name if employer is not None else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +199,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coursework/submit.html", {
         "portfolio": found, "parts": parts, "form": form, "fee": fee, "attempt": attempt,
         "problems": services.submission_problems(found, parts, today),
-    })
+    }, status=400 if request.method == "POST" else 200)
 
 
 # --- marking ---------------------------------------------------------------------------------
@@ -236,7 +242,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     to_mark = [piece for piece in submission.pieces.all() if not piece.carried_over]
     may_mark = (role is not None and not submission.outcome and role not in markings
                 and (role == MarkerRole.ASSESSOR or MarkerRole.ASSESSOR in markings))
-    form = MarkingForm(request.POST or None, parts=[(piece.pk, piece.title) for piece in to_mark])
+    form = MarkingForm(_posted(request), parts=[(piece.pk, piece.title) for piece in to_mark])
     if request.method == "POST":
         if not may_mark:
             raise PermissionDenied
@@ -260,7 +266,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
         "assessor_marking": markings.get(MarkerRole.ASSESSOR),
         "moderator_marking": markings.get(MarkerRole.MODERATOR),
         "show_assessor_marking": role != MarkerRole.ASSESSOR or MarkerRole.ASSESSOR in markings,
-    })
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -307,7 +313,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
-    form = AllocateForm(request.POST or None, markers=services.markers(), initial={
+    form = AllocateForm(_posted(request), markers=services.markers(), initial={
         "assessor": submission.assessor_id, "moderator": submission.moderator_id})
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,14 +324,15 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The markers are allocated and told by email."))
             return redirect("coursework:review")
-    return render(request, "coursework/allocate.html", {"submission": submission, "form": form})
+    return render(request, "coursework/allocate.html", {"submission": submission, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def extension(request: HttpRequest, pk: int) -> HttpResponse:
     found = _portfolio(request, pk)
-    form = ExtensionForm(request.POST or None)
+    form = ExtensionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.grant_extension(portfolio=found, days=form.cleaned_data["days"],
@@ -336,5 +343,6 @@ def extension(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The extension is granted; the participant is told the new date."))
             return redirect(reverse("coursework:portfolio", args=[found.pk]))
     return render(request, "coursework/extension.html", {
-        "portfolio": found, "form": form, "due": services.due_date(found)})
+        "portfolio": found, "form": form, "due": services.due_date(found),
+    }, status=400 if request.method == "POST" else 200)
 
