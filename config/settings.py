@@ -7,6 +7,7 @@ Production sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; with DE
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from datetime import timedelta
@@ -18,6 +19,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import check_public_site_url, check_sender_address, env_bool, env_int, env_list, env_str
+from trainingdesk.lib import credentials as _credentials
 
 # Lets admin and form classes be written as generics (`admin.ModelAdmin[Run]`) for mypy.
 django_stubs_ext.monkeypatch()
@@ -34,6 +36,29 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("With DEBUG off, ALLOWED_HOSTS must name the site's hosts.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# --- Open Badges credentials -----------------------------------------------------------------
+# The Ed25519 key that signs every Open Badges credential and the revocation status list, as a
+# Multikey secretKeyMultibase ("z3u2..."): from the environment, never the database. Its public
+# half is published at /.well-known/did.json. An Ed25519 key is any 32 random bytes; make one with
+#   .venv/bin/python -c "import secrets; from trainingdesk.lib.credentials import multibase_encode;
+#   print(multibase_encode(b'\x80\x26' + secrets.token_bytes(32)))"
+# Changing it makes every credential issued before unverifiable: keep it as long as the site.
+CREDENTIAL_SIGNING_KEY = env_str("CREDENTIAL_SIGNING_KEY", "")
+if not CREDENTIAL_SIGNING_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "With DEBUG off, CREDENTIAL_SIGNING_KEY must be set to the Ed25519 key that signs "
+            "Open Badges credentials (a multibase secretKeyMultibase, 'z3u2...').")
+    # Development only (DEBUG on and no key set): a stable key derived from SECRET_KEY, so the
+    # credentials a laptop signs keep verifying across restarts. Never used in production, where
+    # a missing key is refused above.
+    CREDENTIAL_SIGNING_KEY = _credentials.multibase_encode(
+        b"\x80\x26" + hashlib.sha256(f"credential-signing-key:{SECRET_KEY}".encode()).digest())
+try:
+    _credentials.private_key_from_multibase(CREDENTIAL_SIGNING_KEY)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"CREDENTIAL_SIGNING_KEY must be an Ed25519 secretKeyMultibase ('z3u2...'): {_error}") from None
 # The address printed in emails and drawn into the QR code of every issued document, which can
 # never be corrected afterwards: in production it must be the public https address.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")

@@ -1,15 +1,43 @@
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+from decimal import Decimal
 
+import pytest
+import time_machine
+
+from tests.admissions.conftest import (  # noqa: F401 - fixtures shared with admissions tests
+    ADVANCED_DAYS,
+    APPLYING,
+    advanced,
+    advanced_run,
+    completed_foundation,
+    foundation,
+)
 from tests.attendance.conftest import (  # noqa: F401 - fixtures shared with attendance tests
     AFTER_THE_LAST_DAY,
     booked,
     foundation_run,
     option,
 )
+from tests.factories import PriceOptionFactory, UserFactory
+from trainingdesk.accounts.models import Role, User
+from trainingdesk.accounts.roles import grant_role
+from trainingdesk.admissions import services as admissions
+from trainingdesk.attendance import services as attendance
 from trainingdesk.attendance.models import AttendanceConfirmation, MarkStatus
 from trainingdesk.attendance.services import MarkInput, record_marks
+from trainingdesk.bookings.models import Booking
+from trainingdesk.bookings.services import PayerDetails, book
+from trainingdesk.catalogue.models import CourseRun, CourseworkComponent, Level, Programme
+from trainingdesk.certificates import services
+from trainingdesk.certificates.models import Certificate
+from trainingdesk.coursework.models import Portfolio, PortfolioStatus
+from trainingdesk.supervision.services import record_own_supervisor
+
+ADVANCED_DONE = dt.datetime(2024, 4, 13, 9, 0, tzinfo=dt.UTC)  # the day after the last day
+PASSED_AT = dt.datetime(2024, 11, 4, 12, 0, tzinfo=dt.UTC)
+ISSUED_AT = dt.datetime(2024, 11, 4, 12, 5, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -19,3 +47,96 @@ def confirmation(foundation_run, option, trainer, participant) -> AttendanceConf
         record_marks(day=day, marks=[MarkInput(booking.pk, MarkStatus.PRESENT)], actor=trainer,
                      now=AFTER_THE_LAST_DAY)
     return AttendanceConfirmation.objects.get(booking=booking)
+
+
+# --- the Advanced Certificate's pathway ------------------------------------------------------
+
+
+@pytest.fixture
+def programme(advanced: Level) -> Programme:  # noqa: F811
+    """The brochure's certificate: both levels' confirmations, 12 hours of group supervision or
+    one's own supervisor, and the Advanced level's coursework passed."""
+    CourseworkComponent.objects.create(level=advanced, title="Case study", quantity=2, words=2000)
+    programme = advanced.programme
+    assert advanced.prerequisite is not None
+    programme.certificate_levels.set([advanced.prerequisite, advanced])
+    programme.award_name = "PartnershipProjects Advanced Certificate in NVR Practice"
+    programme.award_requirements = ("Both levels attended, 12 hours of group supervision (or "
+                                    "one's own supervisor) and the coursework passed.")
+    programme.certificate_supervision_hours = 12
+    programme.certificate_accepts_own_supervisor = True
+    programme.save()
+    return programme
+
+
+def completed_advanced(run: CourseRun, person: User, trainer: User) -> Booking:
+    """Apply (approved by the records), book the run, attend every day: our confirmation."""
+    with time_machine.travel(APPLYING, tick=False):
+        application = admissions.start_application(participant=person, level=run.level, run=run)
+        admissions.save_draft(application=application, actor=person, answers=admissions.Answers(
+            registration_body="HCPC", registration_number="PYL12345"))
+        admissions.submit(application=application, actor=person)
+        option = run.options.first() or PriceOptionFactory(run=run, net_amount=Decimal("500"))
+        booking = book(participant=person, run_id=run.pk, option_id=option.pk,
+                       payer=PayerDetails(billing_name=person.full_name, billing_address="1 Street",
+                                          invoice_email=person.email))
+    run.trainers.add(trainer)
+    with time_machine.travel(ADVANCED_DONE, tick=False):
+        for day in run.days.all():
+            attendance.record_marks(day=day, marks=[attendance.MarkInput(booking.pk, "present")],
+                                    actor=trainer)
+    return booking
+
+
+def own_supervisor(booking: Booking) -> None:
+    record_own_supervisor(booking=booking, name="Dr Sam Supervisor", accreditation="NVRA supervisor",
+                          contact="sam@example.org", actor=booking.participant, now=ADVANCED_DONE)
+
+
+def passed_portfolio(person: User, level: Level) -> Portfolio:
+    """Coursework passed. Written directly: coursework's services (submission, marking) are being
+    written at the same time as these tests; the certificate only reads that it passed."""
+    return Portfolio.objects.create(participant=person, level=level, completed_on=ADVANCED_DAYS[-1],
+                                    opened_at=ADVANCED_DONE, status=PortfolioStatus.PASSED,
+                                    passed_at=PASSED_AT)
+
+
+def qualify(person: User, *, trainer: User, foundation: Level, advanced_run: CourseRun,  # noqa: F811
+            supervised: bool = True, passed: bool = True) -> Booking:
+    """Both confirmations earned through the real services; the own supervisor recorded and the
+    coursework passed unless told otherwise. Returns the Advanced booking."""
+    completed_foundation(foundation, person, trainer)
+    booking = completed_advanced(advanced_run, person, trainer)
+    if supervised:
+        own_supervisor(booking)
+    if passed:
+        passed_portfolio(person, advanced_run.level)
+    return booking
+
+
+@pytest.fixture
+def holder(participant: User, trainer: User, foundation: Level, programme: Programme,  # noqa: F811
+           advanced_run: CourseRun) -> User:  # noqa: F811
+    qualify(participant, trainer=trainer, foundation=foundation, advanced_run=advanced_run)
+    return participant
+
+
+@pytest.fixture
+def certificate(holder: User, programme: Programme) -> Certificate:
+    issued = services.issue_if_due(participant=holder, programme=programme, now=ISSUED_AT)
+    assert issued is not None
+    return issued
+
+
+@pytest.fixture
+def assessor(db: None) -> User:
+    user = UserFactory(full_name="Asha Assessor", email="asha@example.org")
+    grant_role(user, Role.ASSESSOR)
+    return user
+
+
+@pytest.fixture
+def supervisor_user(db: None) -> User:
+    user = UserFactory(full_name="Sue Supervisor", email="sue@example.org")
+    grant_role(user, Role.SUPERVISOR)
+    return user

@@ -27,3 +27,12 @@ class RevokeForm(forms.Form):
                              max_length=2000,
                              help_text=_("Kept in the audit log. The public page says only that it "
                                          "is revoked, and when."))
+
+
+class ReissueForm(forms.Form):
+    holder_name = forms.CharField(
+        label=_("The name as the new certificate should print it"), max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    reason = forms.CharField(
+        label=_("Why is it reissued?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text=_("Kept in the audit log. The old certificate's page says it was replaced, not why."))

@@ -9,7 +9,19 @@ app_name = "certificates"
 urlpatterns = [
     path(PATH_PREFIX, views.verify_form, name="verify_form"),
     path(f"{PATH_PREFIX}<str:code>/", views.verify, name="verify"),
+    path(f"{PATH_PREFIX}<str:code>/credential.json", views.verify_credential,
+         name="verify_credential"),
     path(f"{PATH_PREFIX}<str:code>/revoke/", views.revoke, name="revoke"),
+    path(f"{PATH_PREFIX}<str:code>/reissue/", views.reissue, name="reissue"),
     path("my-training/confirmations/<str:code>.pdf", views.confirmation_download,
          name="confirmation_pdf"),
+    path("my-training/certificates/<str:code>.pdf", views.certificate_download,
+         name="certificate_pdf"),
+    path("my-training/certificates/<str:code>.json", views.certificate_credential,
+         name="certificate_credential"),
+    path("control/runs/<int:run_id>/certificates.zip", views.run_certificates,
+         name="run_certificates"),
+    # Open Badges: our did:web document, and the revocation status list every credential names.
+    path(".well-known/did.json", views.did_json, name="did_json"),
+    path("credentials/status/revocation", views.status_list, name="status_list"),
 ]
