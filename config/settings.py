@@ -36,29 +36,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("With DEBUG off, ALLOWED_HOSTS must name the site's hosts.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# --- Open Badges credentials -----------------------------------------------------------------
-# The Ed25519 key that signs every Open Badges credential and the revocation status list, as a
-# Multikey secretKeyMultibase ("z3u2..."): from the environment, never the database. Its public
-# half is published at /.well-known/did.json. An Ed25519 key is any 32 random bytes; make one with
-#   .venv/bin/python -c "import secrets; from trainingdesk.lib.credentials import multibase_encode;
-#   print(multibase_encode(b'\x80\x26' + secrets.token_bytes(32)))"
-# Changing it makes every credential issued before unverifiable: keep it as long as the site.
-CREDENTIAL_SIGNING_KEY = env_str("CREDENTIAL_SIGNING_KEY", "")
-if not CREDENTIAL_SIGNING_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "With DEBUG off, CREDENTIAL_SIGNING_KEY must be set to the Ed25519 key that signs "
-            "Open Badges credentials (a multibase secretKeyMultibase, 'z3u2...').")
-    # Development only (DEBUG on and no key set): a stable key derived from SECRET_KEY, so the
-    # credentials a laptop signs keep verifying across restarts. Never used in production, where
-    # a missing key is refused above.
-    CREDENTIAL_SIGNING_KEY = _credentials.multibase_encode(
-        b"\x80\x26" + hashlib.sha256(f"credential-signing-key:{SECRET_KEY}".encode()).digest())
-try:
-    _credentials.private_key_from_multibase(CREDENTIAL_SIGNING_KEY)
-except ValueError as _error:
-    raise ImproperlyConfigured(
-        f"CREDENTIAL_SIGNING_KEY must be an Ed25519 secretKeyMultibase ('z3u2...'): {_error}") from None
 # The address printed in emails and drawn into the QR code of every issued document, which can
 # never be corrected afterwards: in production it must be the public https address.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
@@ -291,6 +268,30 @@ SIGNUP_EMAILS_PER_ADDRESS_PER_HOUR = env_int("SIGNUP_EMAILS_PER_ADDRESS_PER_HOUR
 SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR = env_int("SIGNUP_REQUESTS_PER_CLIENT_PER_HOUR", 20, minimum=1)
 # How long the link that finishes creating an account works.
 SIGNUP_LINK_HOURS = env_int("SIGNUP_LINK_HOURS", 24, minimum=1)
+
+# --- Open Badges credentials -----------------------------------------------------------------
+# The Ed25519 key that signs every Open Badges credential and the revocation status list, as a
+# Multikey secretKeyMultibase ("z3u2..."): from the environment, never the database. Its public
+# half is published at /.well-known/did.json. An Ed25519 key is any 32 random bytes; make one with
+#   .venv/bin/python -c "import secrets; from trainingdesk.lib.credentials import multibase_encode;
+#   print(multibase_encode(b'\x80\x26' + secrets.token_bytes(32)))"
+# Changing it makes every credential issued before unverifiable: keep it as long as the site.
+CREDENTIAL_SIGNING_KEY = env_str("CREDENTIAL_SIGNING_KEY", "")
+if not CREDENTIAL_SIGNING_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "With DEBUG off, CREDENTIAL_SIGNING_KEY must be set to the Ed25519 key that signs "
+            "Open Badges credentials (a multibase secretKeyMultibase, 'z3u2...').")
+    # Development only (DEBUG on and no key set): a stable key derived from SECRET_KEY, so the
+    # credentials a laptop signs keep verifying across restarts. Never used in production, where
+    # a missing key is refused above.
+    CREDENTIAL_SIGNING_KEY = _credentials.multibase_encode(
+        b"\x80\x26" + hashlib.sha256(f"credential-signing-key:{SECRET_KEY}".encode()).digest())
+try:
+    _credentials.private_key_from_multibase(CREDENTIAL_SIGNING_KEY)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"CREDENTIAL_SIGNING_KEY must be an Ed25519 secretKeyMultibase ('z3u2...'): {_error}") from None
 
 # --- Background work ------------------------------------------------------------------------
 # The Django tasks API (DEP 14, `django.tasks` from Django 6), with the database backend: tasks
