@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -17,6 +18,9 @@ from trainingdesk.bookings.services import PayerDetails, book
 from trainingdesk.catalogue import demo as catalogue_demo
 from trainingdesk.lib.zones import UK
 
+if TYPE_CHECKING:
+    from trainingdesk.supervision.models import Supervisor
+
 # Three applicants for the Advanced run (issue 9): approved by the records, waiting for the
 # coordinator, and refused (a Foundation older than 2 years).
 APPROVED_APPLICANT_EMAIL = "priya@example.org"
@@ -25,6 +29,13 @@ WAITING_APPLICANT_EMAIL = "jordan@example.org"
 # Example terms: the brochure states none, so the demo shows how terms work.
 CANCELLATION_TERMS = ((28, Decimal(100)), (14, Decimal(50)))
 SECOND_PARTICIPANT_EMAIL = "sam@example.org"
+
+# Issue 11: a participant with both confirmations and their coursework to write, and two markers.
+COURSEWORK_PARTICIPANT_EMAIL = "morgan@example.org"
+ASSESSOR_EMAIL = "assessor@example.org"
+ASSESSOR_PASSWORD = "nvr-demo-assessor"  # noqa: S105 - a demo login, printed by load_demo
+MODERATOR_EMAIL = "moderator@example.org"
+MODERATOR_PASSWORD = "nvr-demo-moderator"  # noqa: S105 - a demo login, printed by load_demo
 
 
 @transaction.atomic
@@ -38,6 +49,8 @@ def load(today: dt.date | None = None) -> catalogue_demo.Demo:
     for run in [loaded.summer_2022, *loaded.upcoming]:
         run.trainers.add(trainer)
 
+    _assessors()
+    _coursework(loaded, trainer, today or dt.date.today())
     summer = loaded.summer_2022
     if Booking.objects.filter(run=summer).exists():
         return loaded
@@ -73,14 +86,10 @@ SUPERVISOR_EMAIL = "supervisor@example.org"
 SUPERVISOR_PASSWORD = "nvr-demo-supervisor"  # noqa: S105 - a demo login, printed by load_demo
 
 
-def _supervision(loaded: catalogue_demo.Demo, booking: Booking) -> None:
-    """A supervision group for the Summer 2022 run: Tuesday evenings at 7pm UK time, its six
-    sessions planned from the run's last day, and Sam (who chose supervision and attended every
-    day) allocated to it."""
+def _demo_supervisor() -> Supervisor:
     from trainingdesk.accounts.models import Role
     from trainingdesk.accounts.roles import grant_role
-    from trainingdesk.supervision import services as supervision
-    from trainingdesk.supervision.models import SupervisionGroup, Supervisor
+    from trainingdesk.supervision.models import Supervisor
 
     user = User.objects.filter(email=SUPERVISOR_EMAIL).first()
     if user is None:
@@ -89,6 +98,17 @@ def _supervision(loaded: catalogue_demo.Demo, booking: Booking) -> None:
         grant_role(user, Role.SUPERVISOR)
     supervisor, _ = Supervisor.objects.get_or_create(
         user=user, defaults={"accreditation": "NVRA accredited supervisor"})
+    return supervisor
+
+
+def _supervision(loaded: catalogue_demo.Demo, booking: Booking) -> None:
+    """A supervision group for the Summer 2022 run: Tuesday evenings at 7pm UK time, its six
+    sessions planned from the run's last day, and Sam (who chose supervision and attended every
+    day) allocated to it."""
+    from trainingdesk.supervision import services as supervision
+    from trainingdesk.supervision.models import SupervisionGroup
+
+    supervisor = _demo_supervisor()
     group = SupervisionGroup.objects.create(
         name="Tuesday evening group (Summer 2022)", level=loaded.foundation,
         supervisor=supervisor, capacity=8, weekday=1, start_time=dt.time(19, 0),
@@ -159,3 +179,106 @@ def _applicants(loaded: catalogue_demo.Demo, trainer: User, sam: User, today: dt
                                                          registration_number=number,
                                                          covering_letter=letter))
         admissions.submit(application=application, actor=person, now=applying)
+
+
+def _assessors() -> None:
+    """Two markers for the coursework (issue 11): an assessor and a moderator, both with the
+    assessor's role, neither anyone's trainer or supervisor, so the coordinator may allocate
+    either to Morgan's submission."""
+    from trainingdesk.accounts.models import Role
+    from trainingdesk.accounts.roles import grant_role
+
+    for email, password, name in ((ASSESSOR_EMAIL, ASSESSOR_PASSWORD, "Demo Assessor"),
+                                  (MODERATOR_EMAIL, MODERATOR_PASSWORD, "Demo Moderator")):
+        if not User.objects.filter(email=email).exists():
+            grant_role(User.objects.create_user(email, password, full_name=name), Role.ASSESSOR)
+
+
+def _coursework(loaded: catalogue_demo.Demo, trainer: User, today: dt.date) -> None:
+    """Morgan Reyes holds both Attendance Confirmations, made through the real services: a
+    Foundation run about 21 months ago (the option with group supervision, and every session of
+    its group attended: the certificate's 12 hours), then an Advanced run whose last day was
+    about 5 months ago (applied for with an HCPC number, approved by the records, the option
+    without supervision). Their portfolio is open with about 7 months left and nothing in it:
+    the demo's visitor writes and submits it in the browser, the coordinator allocates the
+    demo's assessor and moderator, and they mark it.
+
+    The supervision is a group's (the brochure's route), not their own supervisor: a group of
+    its own for this run, planned from its last day, so all six sessions are past."""
+    from trainingdesk.admissions import services as admissions
+    from trainingdesk.catalogue.models import CourseRun, RunStatus
+    from trainingdesk.catalogue.services import copy_run
+    from trainingdesk.coursework.services import open_portfolio
+    from trainingdesk.supervision import services as supervision
+    from trainingdesk.supervision.models import SupervisionGroup
+
+    if not loaded.advanced_runs or User.objects.filter(email=COURSEWORK_PARTICIPANT_EMAIL).exists():
+        return
+    morgan = User.objects.create_user(
+        COURSEWORK_PARTICIPANT_EMAIL, catalogue_demo.DEMO_PASSWORD, full_name="Morgan Reyes",
+        job_role="Systemic family psychotherapist", sector="camhs", country="United Kingdom")
+    payer = PayerDetails(billing_name=morgan.full_name, billing_address="4 Mill Lane\nYork",
+                         billing_postcode="YO1 7HH", invoice_email=morgan.email)
+
+    def past_run(template: CourseRun, first: dt.date, title: str, link: str) -> CourseRun:
+        first += dt.timedelta(days=(template.days.get(number=1).date.weekday() - first.weekday()) % 7)
+        run = copy_run(run=template, first_date=first, title=f"{title} {first:%B %Y}", actor=None)
+        run.status, run.booking_opens_at, run.joining_link = RunStatus.PUBLISHED, None, link
+        run.booking_closes_at = dt.datetime.combine(first - dt.timedelta(days=3), dt.time(17, 0),
+                                                    tzinfo=ZoneInfo(UK))
+        run.save(update_fields=["status", "booking_opens_at", "booking_closes_at", "joining_link"])
+        run.trainers.add(trainer)
+        return run
+
+    def attend(run: CourseRun, option_position: int, booked_at: dt.datetime) -> Booking:
+        option = run.options.get(position=option_position)
+        booking = book(participant=morgan, run_id=run.pk, option_id=option.pk, now=booked_at,
+                       payer=payer)
+        for day in run.days.order_by("number"):
+            record_marks(day=day, marks=[MarkInput(booking.pk, MarkStatus.PRESENT)],
+                         actor=trainer, now=day.finishes_at)
+        return booking
+
+    def at(day: dt.date, hour: int) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=ZoneInfo(UK))
+
+    # Foundation, about 21 months ago (its last day 12 weeks after its first, a year before the
+    # Advanced: the gap the brochure recommends), with group supervision.
+    foundation = past_run(loaded.summer_2022, today - dt.timedelta(weeks=92), "Foundation",
+                          "https://zoom.us/j/0000000096?pwd=demo")
+    foundation_first = foundation.days.get(number=1).date
+    foundation_booking = attend(foundation, 1, at(foundation_first - dt.timedelta(days=30), 10))
+
+    group = SupervisionGroup.objects.create(
+        name=f"Thursday evening group ({foundation.title})", level=loaded.foundation,
+        supervisor=_demo_supervisor(), capacity=8, weekday=3, start_time=dt.time(19, 0),
+        time_zone=UK, country="GB", subdivision="ENG",
+        joining_link="https://zoom.us/j/0000000076?pwd=demo")
+    group.runs.add(foundation)
+    sessions = supervision.plan_sessions(group=group, actor=loaded.coordinator)
+    last_day = foundation.days.order_by("-number").first()
+    assert last_day is not None
+    allocation = supervision.allocate(booking=foundation_booking, group=group,
+                                      actor=loaded.coordinator,
+                                      now=at(last_day.date + dt.timedelta(days=1), 9))
+    for session in sessions:
+        assert session.ends_at.date() < today, "the demo's supervision sessions are all past"
+        supervision.record_session_marks(session=session, present={allocation.pk: True},
+                                         actor=group.supervisor.user, now=session.ends_at)
+
+    # Advanced: two blocks of three days a month apart, the last about 5 months ago.
+    advanced = past_run(loaded.advanced_runs[0], today - dt.timedelta(weeks=26), "Advanced",
+                        "https://zoom.us/j/0000000095?pwd=demo")
+    advanced_first = advanced.days.get(number=1).date
+    applying = at(advanced_first - dt.timedelta(days=45), 11)
+    application = admissions.start_application(participant=morgan, level=loaded.advanced,
+                                               run=advanced, now=applying)
+    admissions.save_draft(application=application, actor=morgan, now=applying,
+                          answers=admissions.Answers(registration_body="HCPC",
+                                                     registration_number="PYL97531"))
+    admissions.submit(application=application, actor=morgan, now=applying)
+    attend(advanced, 2, applying + dt.timedelta(hours=1))
+
+    advanced_last = advanced.days.order_by("-number").first()
+    assert advanced_last is not None
+    open_portfolio(participant=morgan, level=loaded.advanced, now=advanced_last.finishes_at)

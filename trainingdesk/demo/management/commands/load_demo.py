@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -6,6 +7,11 @@ from django.core.management.base import BaseCommand
 from trainingdesk.catalogue import demo
 from trainingdesk.demo.data import (
     APPROVED_APPLICANT_EMAIL,
+    ASSESSOR_EMAIL,
+    ASSESSOR_PASSWORD,
+    COURSEWORK_PARTICIPANT_EMAIL,
+    MODERATOR_EMAIL,
+    MODERATOR_PASSWORD,
     SECOND_PARTICIPANT_EMAIL,
     SUPERVISOR_EMAIL,
     SUPERVISOR_PASSWORD,
@@ -19,9 +25,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         loaded = load()
+        # Loaded again, the demo's Foundation runs after Summer 2022 include its past ones.
+        upcoming = [run for run in loaded.upcoming
+                    if run.days.filter(date__gt=dt.date.today()).exists()]
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {loaded.programme.name}: {loaded.summer_2022} and "
-            f"{len(loaded.upcoming)} upcoming runs."
+            f"{len(upcoming)} upcoming runs."
         ))
         self.stdout.write(
             f"\n  Coordinator login:  {settings.SITE_URL}/accounts/sign-in/\n"
@@ -37,4 +46,10 @@ class Command(BaseCommand):
             f"by the records: can book)\n"
             f"                {WAITING_APPLICANT_EMAIL} / {demo.DEMO_PASSWORD} (a covering letter: in "
             f"the review queue at /admissions/review/)\n"
+            f"  Coursework:   {COURSEWORK_PARTICIPANT_EMAIL} / {demo.DEMO_PASSWORD} (both confirmations "
+            f"and 12 hours of supervision; the portfolio at /coursework/ is yours to write and submit)\n"
+            f"  Assessor:     {ASSESSOR_EMAIL} / {ASSESSOR_PASSWORD} (the coordinator allocates "
+            f"markers at /coursework/review/; marking at /coursework/marking/)\n"
+            f"  Moderator:    {MODERATOR_EMAIL} / {MODERATOR_PASSWORD} (an assessor too, for second "
+            f"marking)\n"
         )
