@@ -116,3 +116,20 @@ def test_a_confirmation_s_credential_verifies_and_its_revocation_sets_its_bit(
     assert _status_bit(client, credential) is False
     revoke_confirmation(confirmation=confirmation, reason="Issued in error", actor=coordinator)
     assert _status_bit(client, credential) is True
+
+
+def test_an_independent_verifier_accepts_a_certificate_and_refuses_it_once_revoked(
+        certificate, coordinator, client):
+    """Digital Bazaar's verifier (tests/verifier), given only what we publish: the DID document,
+    the credential and the status list."""
+    from tests.verifier.independent import independent_verify
+
+    did_document = client.get(reverse("certificates:did_json")).json()
+    listed = client.get(reverse("certificates:status_list")).json()
+    assert independent_verify(certificate.credential, did_document,
+                              status_list_credential=listed) == (True, "")
+    services.revoke_certificate(certificate=certificate, reason="Issued in error", actor=coordinator)
+    listed = client.get(reverse("certificates:status_list")).json()
+    verified, why = independent_verify(certificate.credential, did_document,
+                                       status_list_credential=listed)
+    assert not verified and "revoked" in why
