@@ -1,4 +1,5 @@
-# Trainingdesk: `make demo` to try it, `make test` to check it. Needs only Python 3.11.
+# Trainingdesk: `make demo` to try it, `make test` to check it. Needs Python 3.11; the tests also
+# need Node 18+ and npm (the first run installs tests/verifier, an independent credential verifier).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -47,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-*
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* tests/verifier/node_modules tests/verifier/.install.lock
