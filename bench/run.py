@@ -1019,6 +1019,13 @@ def selected(only: list[str] | None) -> list[Scenario]:
     return [s for name, s in SCENARIOS.items() if name in wanted]
 
 
+def _signing_key() -> str:
+    """A fresh Ed25519 key for the credentials the bench's site signs."""
+    from trainingdesk.lib.credentials import multibase_encode
+
+    return multibase_encode(b"\x80\x26" + secrets.token_bytes(32))
+
+
 def bench_environment(database_url: str, workdir: Path, redis_url: str) -> dict[str, str]:
     """Production settings, as config/settings.py reads them, on plain HTTP at 127.0.0.1."""
     env = {
@@ -1027,6 +1034,7 @@ def bench_environment(database_url: str, workdir: Path, redis_url: str) -> dict[
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "CREDENTIAL_SIGNING_KEY": _signing_key(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": SITE_URL,
         "DEFAULT_FROM_EMAIL": "Trainingdesk bench <bookings@bench.trainingdesk.test>",

@@ -14,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from trainingdesk.lib.credentials import multibase_encode
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEV_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+
+
+def new_signing_key() -> str:
+    """A fresh Ed25519 key, as the README's command makes one."""
+    return multibase_encode(b"\x80\x26" + secrets.token_bytes(32))
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -32,6 +39,7 @@ def _production(**overrides: str) -> dict[str, str]:
     env = {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "CREDENTIAL_SIGNING_KEY": new_signing_key(),
         "ALLOWED_HOSTS": "training.partnershipprojects.co.uk",
         "SITE_URL": "https://training.partnershipprojects.co.uk",
         "DEFAULT_FROM_EMAIL": "PartnershipProjects training <training@partnershipprojects.co.uk>",
@@ -57,6 +65,8 @@ def test_development_needs_nothing_set_to_pass_its_checks() -> None:
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": DEV_KEY}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "too-short-to-be-a-real-secret"}, "SECRET_KEY must be set"),
+        ({"CREDENTIAL_SIGNING_KEY": ""}, "CREDENTIAL_SIGNING_KEY must be set"),
+        ({"CREDENTIAL_SIGNING_KEY": "z6MkNotAPrivateKey"}, "CREDENTIAL_SIGNING_KEY must be an Ed25519"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must name"),
         ({"DEBUG": "flase"}, "DEBUG must be true or false"),
         ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT must be at least 1"),
@@ -71,7 +81,8 @@ def test_development_needs_nothing_set_to_pass_its_checks() -> None:
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be at least 0"),
     ],
     ids=[
-        "no-secret-key", "development-key", "short-key", "no-allowed-hosts", "misspelt-debug",
+        "no-secret-key", "development-key", "short-key", "no-signing-key", "unreadable-signing-key",
+        "no-allowed-hosts", "misspelt-debug",
         "lock-out-after-no-failures", "cool-off-not-a-number", "negative-email-port", "tls-and-ssl",
         "no-site-url", "plain-http-site-url", "loopback-site-url", "localhost-site-url",
         "example-sender", "negative-proxy-count",

@@ -158,9 +158,11 @@ def test_a_restored_backup_has_every_row_and_every_file_of_the_site(
 
     source_rows, restored_rows = _every_row(_source()), _every_row(empty_database)
     assert source_rows == restored_rows
-    # the demo: Summer 2022, and the recent Foundation run of two applicants
-    assert len(source_rows["bookings_booking"]) == 4
-    assert len(source_rows["admissions_application"]) == 3
+    # the demo: Summer 2022, the recent Foundation run of two applicants, and Morgan's
+    # Foundation and Advanced (whose application is the fourth)
+    assert len(source_rows["bookings_booking"]) == 6
+    assert len(source_rows["admissions_application"]) == 4
+    assert source_rows["coursework_portfolio"]
     assert source_rows["attendance_attendanceconfirmation"]
     assert _every_file(restored_private) == _every_file(private)
     assert len(_every_file(restored_private)) == 2

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_settings import new_signing_key
+
 PROJECT = Path(__file__).resolve().parent.parent.parent
 _KEY_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@%^&*(-_=+)"
 BEHIND_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
@@ -46,6 +48,7 @@ def _production_env(folder: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
         SECRET_KEY="".join(secrets.choice(_KEY_CHARACTERS) for _ in range(64)),
+        CREDENTIAL_SIGNING_KEY=new_signing_key(),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="https://training.example.co.uk",
         DEFAULT_FROM_EMAIL="Training <training@partnershipprojects.co.uk>",
