@@ -11,6 +11,7 @@ import io
 import re
 from decimal import Decimal
 
+import segno
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -94,12 +95,20 @@ def test_the_demo_s_three_applicants_for_the_advanced_level_behave_as_the_brochu
     assert "Book my place" not in sam.get(book_url).content.decode()
 
 
-def test_the_demo_s_coursework_is_submitted_invoiced_and_passed_by_an_assessor_and_a_moderator(db):
+def test_the_demo_s_coursework_is_passed_and_its_certificate_verifies_three_ways(
+        db, django_capture_on_commit_callbacks):
     """Morgan holds both confirmations and has an open portfolio: they upload two case studies
     of 2000 words, write the log, confirm the reading and submit, and are invoiced £300 (£250 +
     £50 VAT); the coordinator allocates the demo's assessor and moderator; the assessor, who sees
-    a candidate number and not Morgan's name, passes each part; the moderator agrees."""
+    a candidate number and not Morgan's name, passes each part; the moderator agrees. The
+    certificate is issued at once, and verifies on the public page, from the QR code on its PDF
+    and as an Open Badges 3.0 credential checked with the key the site publishes."""
+    from tests.certificates.test_certificate_pdf import _drawn_modules
+    from tests.verifier.independent import independent_verify
+    from trainingdesk.certificates.models import Certificate
     from trainingdesk.coursework.models import MarkerRole, PortfolioStatus, Submission
+    from trainingdesk.lib import credentials
+    from trainingdesk.lib.verification import verification_url
 
     call_command("load_demo")
     morgan = User.objects.get(email="morgan@example.org")
@@ -167,10 +176,49 @@ def test_the_demo_s_coursework_is_submitted_invoiced_and_passed_by_an_assessor_a
         for seen in (listed, marking):
             assert portfolio.candidate_number in seen
             assert "Morgan" not in seen and "Reyes" not in seen
-        assert marker.post(mark_url, passed).status_code == 302
+        # The pass commits, and coursework.events has the certificates app issue the certificate.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert marker.post(mark_url, passed).status_code == 302
 
     submission.refresh_from_db()
     portfolio.refresh_from_db()
     assert (submission.outcome, portfolio.status) == ("pass", PortfolioStatus.PASSED)
     moderation = submission.markings.get(role=MarkerRole.MODERATOR)
     assert (moderation.marker, moderation.disagrees) == (moderator, False)
+
+    certificate = Certificate.objects.get(participant=morgan)
+    assert certificate.award_name == "PartnershipProjects Advanced Certificate in NVR Practice"
+    assert certificate.supervision_hours == Decimal("12.00") and not certificate.own_supervisor
+    url = verification_url(certificate.code)
+    anyone = Client()
+    public = anyone.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
+    assert "Advanced Certificate in NVR Practice" in public and "Morgan Reyes" in public
+    assert "Valid." in public and "NVRA Level 2" in public
+
+    # The PDF Morgan downloads: the address under the QR code, the QR code drawn module by
+    # module as the address's symbol, and the link over both.
+    pdf = holder.get(reverse("certificates:certificate_pdf", args=[certificate.code]))
+    assert pdf["Content-Type"] == "application/pdf"
+    page = PdfReader(io.BytesIO(pdf.content)).pages[0]
+    assert "Morgan Reyes" in page.extract_text() and url in page.extract_text().replace("\n", "")
+    matrix = segno.make_qr(url, error="m", mask=0).matrix
+    assert _drawn_modules(pdf.content) == {(row, column) for row, line in enumerate(matrix)
+                                          for column, dark in enumerate(line) if dark}
+    assert {annotation.get_object()["/A"]["/URI"] for annotation in page["/Annots"]} == {url}
+    assert url.endswith(reverse("certificates:verify", args=[certificate.code]))
+
+    # The credential the verification page links to, checked with the key in our did:web document.
+    credential_url = reverse("certificates:verify_credential", args=[certificate.code])
+    assert credential_url in public
+    credential = anyone.get(credential_url).json()
+    assert credential["id"] == url and credential["credentialSubject"]["name"] == "Morgan Reyes"
+    did = anyone.get(reverse("certificates:did_json")).json()
+    assert credential["issuer"]["id"] == did["id"]
+    key = credentials.public_key_from_multibase(did["verificationMethod"][0]["publicKeyMultibase"])
+    assert credentials.verify(credential, public_key=key)
+    # ... and as a wallet would, by Digital Bazaar's verifier, the revocation list looked up.
+    status_list = anyone.get(reverse("certificates:status_list")).json()
+    assert independent_verify(credential, did, status_list_credential=status_list) == (True, "")
+    credential["credentialSubject"]["name"] = "Morgan Reyez"
+    assert not credentials.verify(credential, public_key=key)
+    assert not independent_verify(credential, did)[0]
