@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -66,6 +67,15 @@ class ProgrammeAdmin(AuditedAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    readonly_fields = ("course_guidelines",)
+
+    @admin.display(description=_("course guidelines"))
+    def course_guidelines(self, programme: Programme) -> str:
+        """Versions are uploaded in the control area, where each is checked and kept."""
+        if programme.pk is None:
+            return str(_("Save the programme first, then upload its guidelines."))
+        url = reverse("catalogue:guidelines_upload", args=[programme.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Upload or see the course guidelines' versions"))
 
 
 class CourseworkComponentInline(admin.TabularInline):

@@ -296,6 +296,7 @@ def load_demo(today: dt.date | None = None) -> Demo:
     programme.certificate_supervision_hours = 12
     programme.certification_information = CERTIFICATION_INFORMATION
     programme.save(update_fields=["certificate_supervision_hours", "certification_information"])
+    _demo_guidelines(programme, coordinator, today)
 
     summer = CourseRun.objects.create(
         level=foundation, title="Summer 2022", status=RunStatus.PUBLISHED,
@@ -338,6 +339,25 @@ def load_demo(today: dt.date | None = None) -> Demo:
         copy.save(update_fields=["status", "joining_link", "booking_opens_at"])
         upcoming.append(copy)
     return Demo(programme, foundation, advanced, summer, upcoming, coordinator, advanced_runs)
+
+
+def _demo_guidelines(programme: Programme, coordinator: User, today: dt.date) -> None:
+    """The course guidelines the certification page offers: a short PDF of the page's own
+    words, uploaded by the coordinator as a real upload is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from trainingdesk.catalogue.services import upload_guidelines
+    from trainingdesk.lib import pdf
+
+    story = [pdf.para(f"{programme.name}: course guidelines", "title")]
+    story += [pdf.para(paragraph) for paragraph in CERTIFICATION_INFORMATION.split("\n\n")]
+    content = pdf.render(story, title=f"{programme.name}: course guidelines",
+                         author=programme.provider.name)
+    upload_guidelines(
+        programme=programme, actor=coordinator,
+        upload=SimpleUploadedFile("NVR course guidelines.pdf", content, content_type="application/pdf"),
+        now=dt.datetime.combine(today, dt.time(9, 0), tzinfo=ZoneInfo(UK)),
+    )
 
 
 def _advanced_run(advanced: Level, today: dt.date) -> CourseRun:

@@ -233,3 +233,18 @@ class CopyRunForm(forms.Form):
             return [None for _ in days]
         shift = first_date - days[0].date
         return [d.date + shift for d in days]
+
+
+class GuidelinesForm(forms.Form):
+    """A new version of a programme's course guidelines. The file is checked by the service
+    (`upload_guidelines`), whose message for an empty file is the one shown."""
+
+    file = forms.FileField(
+        label=_("Guidelines document"), allow_empty_file=True,
+        error_messages={"required": _("Select the guidelines document to upload.")},
+        help_text=_("A PDF or Word document (.docx). It replaces the current version on the "
+                    "certification page; the link to it stays the same."),
+        widget=forms.FileInput(attrs={
+            "accept": ".pdf,.docx,application/pdf,"
+                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
+    )

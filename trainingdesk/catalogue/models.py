@@ -4,9 +4,11 @@ price options, VAT rates and fees. Another provider or course is new rows, not n
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Max, Min, Q
@@ -15,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import validate_zone
 from trainingdesk.catalogue import rules
+from trainingdesk.lib.files import private_storage
 from trainingdesk.lib.money import TaxedAmount
+from trainingdesk.lib.uploads import Kind
 from trainingdesk.lib.zones import UK, aware
 
 if TYPE_CHECKING:
@@ -118,6 +122,69 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+
+def _guidelines_path(instance: Guidelines, filename: str) -> str:
+    # A name of our own: the uploaded name is kept, cleaned, only for the download.
+    return f"catalogue/guidelines/{uuid.uuid4().hex}"
+
+
+class GuidelinesQuerySet(models.QuerySet["Guidelines"]):
+    def current(self) -> Guidelines | None:
+        """The newest version: the one the public link serves."""
+        return self.order_by("-version").first()
+
+
+class Guidelines(models.Model):
+    """A version of a programme's course guidelines, the document its certification page offers.
+
+    Versions are kept, never changed: a new upload is a new version, and the newest is the one
+    the page's stable link serves. Rows are written only by `services.upload_guidelines`, after
+    the file has been checked by its content."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="guidelines")
+    version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
+    file = models.FileField(storage=private_storage, upload_to=_guidelines_path, max_length=200)
+    file_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    objects = GuidelinesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "-version"]
+        verbose_name = _("course guidelines")
+        verbose_name_plural = _("course guidelines")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "version"],
+                                    name="unique_guidelines_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="guidelines_version_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}, version {self.version}"
+
+    @property
+    def kind(self) -> Kind | None:
+        return next((kind for kind in Kind if kind.content_type == self.content_type), None)
+
+    @property
+    def format_label(self) -> str:
+        """What a person calls the file's format: "PDF", "Word document"."""
+        kind = self.kind
+        return kind.label if kind is not None else self.file_name.rpartition(".")[2].upper()
+
+    @property
+    def size_label(self) -> str:
+        """240 KB, 1.2 MB: how big the download is, to the nearest KB below a megabyte."""
+        if self.size < 1024 * 1024:
+            return f"{max(1, round(self.size / 1024))} KB"
+        return f"{self.size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
 class Level(models.Model):
@@ -293,6 +360,10 @@ class CourseworkComponent(models.Model):
     def __str__(self) -> str:
         words = f" of {self.words} words" if self.words else ""
         return f"{self.quantity} × {self.title}{words}" if self.quantity > 1 else f"{self.title}{words}"
+
+    def reading_titles(self) -> list[str]:
+        """The reading list, a title a line, without blank lines."""
+        return [line.strip() for line in self.reading_list.splitlines() if line.strip()]
 
 
 class VatCategory(models.TextChoices):

@@ -18,6 +18,8 @@ from trainingdesk.catalogue.models import (
     Audience,
     BookingState,
     CourseRun,
+    CourseworkComponent,
+    Fee,
     Level,
     PriceOption,
     Programme,
@@ -231,3 +233,36 @@ def training_map(programme: Programme) -> TrainingMap:
         path.append(following)
         previous = following.pk
     return TrainingMap(programme, path, [lv for lv in levels if lv not in path])
+
+
+@dataclass(frozen=True)
+class CertificationLevel:
+    """A level the certificate requires, as the certification page explains it: its coursework
+    (maybe none), its assessment fee and its resubmission fee, priced today."""
+
+    level: Level
+    components: list[CourseworkComponent]
+    fee: TaxedAmount | None
+    resubmission_fee: TaxedAmount | None
+
+    @property
+    def has_coursework(self) -> bool:
+        return bool(self.components)
+
+
+def _priced(fee: Fee | None, vat: VatTable, on: dt.date) -> TaxedAmount | None:
+    return None if fee is None else fee.price(vat, on)
+
+
+def certification_levels(programme: Programme, vat: VatTable, on: dt.date) -> list[CertificationLevel]:
+    """The programme's certificate levels in order (prefetched by
+    `selectors.programme_for_certification`, with their fees and coursework)."""
+    return [
+        CertificationLevel(
+            level=level,
+            components=list(level.coursework.all()),
+            fee=_priced(level.assessment_fee, vat, on),
+            resubmission_fee=_priced(level.resubmission_fee, vat, on),
+        )
+        for level in programme.certificate_levels.all()
+    ]

@@ -14,6 +14,7 @@ from django.db.models import F, Prefetch, QuerySet
 from trainingdesk.accounts.models import User
 from trainingdesk.catalogue.models import (
     CourseRun,
+    Guidelines,
     Level,
     PriceOption,
     Programme,
@@ -108,6 +109,35 @@ def programmes_for_map() -> list[Programme]:
             )
         )
     )
+
+
+def programme_for_certification(*, slug: str) -> Programme | None:
+    """A programme as its certification page shows it: with its provider, the levels its
+    certificate requires in order, each with its programme (for its address), its fees and its
+    coursework. Three queries."""
+    return (
+        Programme.objects.select_related("provider")
+        .prefetch_related(
+            Prefetch(
+                "certificate_levels",
+                queryset=Level.objects.select_related("programme", "assessment_fee", "resubmission_fee")
+                .prefetch_related("coursework").order_by("position", "id"),
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def current_guidelines(*, programme_slug: str) -> Guidelines | None:
+    """The newest version of a programme's course guidelines, or None: one query."""
+    return Guidelines.objects.filter(programme__slug=programme_slug).current()
+
+
+def guidelines_versions(*, programme: Programme) -> list[Guidelines]:
+    """Every version of a programme's guidelines, the newest first, with who uploaded each."""
+    return list(Guidelines.objects.filter(programme=programme).select_related("uploaded_by")
+                .order_by("-version"))
 
 
 def site_provider() -> Provider | None:

@@ -6,18 +6,34 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from trainingdesk.accounts.models import User
 from trainingdesk.audit.log import log_action, snapshot
-from trainingdesk.catalogue.models import CourseRun, Delivery, PriceOption, RunStatus, TrainingDay
+from trainingdesk.catalogue.models import (
+    CourseRun,
+    Delivery,
+    Guidelines,
+    PriceOption,
+    Programme,
+    RunStatus,
+    TrainingDay,
+)
 from trainingdesk.catalogue.rules import (
     DayPlan,
     booking_window_problems,
     first_start,
     schedule_problems,
 )
+from trainingdesk.lib.access import require_coordinator
+from trainingdesk.lib.files import private_storage
+from trainingdesk.lib.uploads import Kind, check_upload
 from trainingdesk.lib.zones import aware
+
+GUIDELINES_KINDS = frozenset({Kind.PDF, Kind.DOCX})
 
 
 def day_plans(days: list[TrainingDay]) -> list[DayPlan]:
@@ -103,3 +119,36 @@ def publish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
     run.save(update_fields=["status"])
     log_action(actor, "catalogue.run.published", run, before=before, after=snapshot(run))
     return run
+
+
+def upload_guidelines(*, programme: Programme, upload: UploadedFile, actor: User,
+                      now: dt.datetime | None = None) -> Guidelines:
+    """A new version of the programme's course guidelines (a PDF or Word document), which the
+    certification page's link serves from now on; the earlier versions are kept. The file is
+    checked by its content before anything is stored: a refused file stores nothing."""
+    require_coordinator(actor, "publish the course guidelines")
+    now = now or timezone.now()
+    checked = check_upload(upload, name=upload.name or "", allowed=GUIDELINES_KINDS)
+    stored = ""
+    try:
+        with transaction.atomic():
+            # Two coordinators uploading at once would both read version N and both write N + 1:
+            # the programme's row lock makes the second wait and number its upload N + 2 (the
+            # unique constraint on programme and version backs it).
+            programme = Programme.objects.select_for_update().get(pk=programme.pk)
+            latest = programme.guidelines.aggregate(latest=Max("version"))["latest"] or 0
+            guidelines = Guidelines(
+                programme=programme, version=latest + 1, file_name=checked.name,
+                content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                uploaded_by=actor, uploaded_at=now,
+            )
+            guidelines.file.save(checked.name, upload, save=False)
+            stored = guidelines.file.name or ""
+            guidelines.save()
+            log_action(actor, "catalogue.guidelines.uploaded", guidelines, after=snapshot(guidelines))
+    except Exception:
+        # Nothing was recorded: neither is the file.
+        if stored:
+            private_storage().delete(stored)
+        raise
+    return guidelines

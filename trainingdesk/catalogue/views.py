@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from trainingdesk.catalogue import presentation, seats, selectors
 from trainingdesk.catalogue.models import CourseRun, Level, VatTable
+from trainingdesk.lib.files import private_file_response
 from trainingdesk.lib.money import TaxedAmount
 from trainingdesk.lib.pagecache import cached_public_page, shared_body
 
@@ -116,6 +117,37 @@ def level_detail(request: HttpRequest, programme: str, level: str) -> HttpRespon
 
     body = shared_body(request, "catalogue/level_body.html", build)
     return render(request, "catalogue/level.html", {"body": body})
+
+
+@cached_public_page
+@require_safe
+def certification(request: HttpRequest, programme: str) -> HttpResponse:
+    """How a programme's award is earned, from its configuration: the levels, the supervision,
+    each level's coursework and fee, the provider's own words, and the course guidelines."""
+
+    def build() -> dict[str, Any]:
+        found = selectors.programme_for_certification(slug=programme)
+        if found is None:
+            raise Http404("No such programme")
+        return {
+            "title": _("Certification: %(programme)s") % {"programme": found.name},
+            "programme": found,
+            "levels": presentation.certification_levels(found, VatTable.load(), timezone.localdate()),
+            "guidelines": selectors.current_guidelines(programme_slug=found.slug),
+        }
+
+    body = shared_body(request, "catalogue/certification_body.html", build)
+    return render(request, "catalogue/certification.html", {"body": body, "programme_slug": programme})
+
+
+@require_safe
+def guidelines(request: HttpRequest, programme: str) -> FileResponse:
+    """The current version of the course guidelines, at an address that stays the same when a
+    new version is uploaded."""
+    current = selectors.current_guidelines(programme_slug=programme)
+    if current is None or not current.file:
+        raise Http404("No guidelines")
+    return private_file_response(current.file.name or "", download_as=current.file_name)
 
 
 # The provider's own pages, linked from every page's footer: the text is the provider's, edited
