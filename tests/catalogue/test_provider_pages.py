@@ -135,6 +135,7 @@ def test_the_navigation_comes_in_groups_and_the_coordinators_work_links_are_toge
     groups = re.findall(r'<ul class="site-nav__group" aria-label="([^"]+)">(.*?)</ul>', nav, re.S)
     assert [(label, re.findall(r">([^<>]+)</(?:a|button)>", links)) for label, links in groups] == [
         ("Courses", ["Courses", "Training map", "Check a certificate"]),
-        ("Work", ["Back office", "Bookings", "Applications", "Registers"]),
-        ("Your account", ["My training", "My attendance", "My applications", "Your profile", "Sign out"]),
+        ("Work", ["Back office", "Bookings", "Applications", "Coursework", "Registers"]),
+        ("Your account", ["My training", "My pathway", "My attendance", "My applications", "My coursework",
+                          "Your profile", "Sign out"]),
     ]

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
-import time_machine
 
 from tests.admissions.conftest import (  # noqa: F401 - fixtures shared with admissions tests
     ADVANCED_DAYS,
@@ -20,15 +18,16 @@ from tests.attendance.conftest import (  # noqa: F401 - fixtures shared with att
     foundation_run,
     option,
 )
-from tests.factories import PriceOptionFactory, UserFactory
+from tests.coursework.conftest import (
+    completed_advanced,
+    coursework_level,  # noqa: F401 - for the pathway page
+)
+from tests.factories import UserFactory
 from trainingdesk.accounts.models import Role, User
 from trainingdesk.accounts.roles import grant_role
-from trainingdesk.admissions import services as admissions
-from trainingdesk.attendance import services as attendance
 from trainingdesk.attendance.models import AttendanceConfirmation, MarkStatus
 from trainingdesk.attendance.services import MarkInput, record_marks
 from trainingdesk.bookings.models import Booking
-from trainingdesk.bookings.services import PayerDetails, book
 from trainingdesk.catalogue.models import CourseRun, CourseworkComponent, Level, Programme
 from trainingdesk.certificates import services
 from trainingdesk.certificates.models import Certificate
@@ -69,33 +68,14 @@ def programme(advanced: Level) -> Programme:  # noqa: F811
     return programme
 
 
-def completed_advanced(run: CourseRun, person: User, trainer: User) -> Booking:
-    """Apply (approved by the records), book the run, attend every day: our confirmation."""
-    with time_machine.travel(APPLYING, tick=False):
-        application = admissions.start_application(participant=person, level=run.level, run=run)
-        admissions.save_draft(application=application, actor=person, answers=admissions.Answers(
-            registration_body="HCPC", registration_number="PYL12345"))
-        admissions.submit(application=application, actor=person)
-        option = run.options.first() or PriceOptionFactory(run=run, net_amount=Decimal("500"))
-        booking = book(participant=person, run_id=run.pk, option_id=option.pk,
-                       payer=PayerDetails(billing_name=person.full_name, billing_address="1 Street",
-                                          invoice_email=person.email))
-    run.trainers.add(trainer)
-    with time_machine.travel(ADVANCED_DONE, tick=False):
-        for day in run.days.all():
-            attendance.record_marks(day=day, marks=[attendance.MarkInput(booking.pk, "present")],
-                                    actor=trainer)
-    return booking
-
-
 def own_supervisor(booking: Booking) -> None:
     record_own_supervisor(booking=booking, name="Dr Sam Supervisor", accreditation="NVRA supervisor",
                           contact="sam@example.org", actor=booking.participant, now=ADVANCED_DONE)
 
 
 def passed_portfolio(person: User, level: Level) -> Portfolio:
-    """Coursework passed. Written directly: coursework's services (submission, marking) are being
-    written at the same time as these tests; the certificate only reads that it passed."""
+    """Coursework passed, written directly: the certificate only reads that it passed (coursework's
+    own tests pass portfolios through submission, allocation and marking)."""
     return Portfolio.objects.create(participant=person, level=level, completed_on=ADVANCED_DAYS[-1],
                                     opened_at=ADVANCED_DONE, status=PortfolioStatus.PASSED,
                                     passed_at=PASSED_AT)

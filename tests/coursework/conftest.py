@@ -27,6 +27,7 @@ from trainingdesk.accounts.models import Role, User
 from trainingdesk.accounts.roles import grant_role
 from trainingdesk.admissions import services as admissions
 from trainingdesk.attendance import services as attendance
+from trainingdesk.bookings.models import Booking
 from trainingdesk.bookings.services import PayerDetails, book
 from trainingdesk.catalogue.models import ComponentKind, CourseRun, CourseworkComponent, Fee, Level
 from trainingdesk.coursework import services
@@ -54,7 +55,7 @@ def coursework_level(advanced: Level) -> Level:  # noqa: F811
     return advanced
 
 
-def completed_advanced(run: CourseRun, person: User, trainer: User, *, employer: bool = False) -> None:
+def completed_advanced(run: CourseRun, person: User, trainer: User, *, employer: bool = False) -> Booking:
     """Apply (approved by the records), book the run, attend every day: our confirmation."""
     with time_machine.travel(APPLYING, tick=False):
         application = admissions.start_application(participant=person, level=run.level, run=run)
@@ -73,6 +74,7 @@ def completed_advanced(run: CourseRun, person: User, trainer: User, *, employer:
         for day in run.days.all():
             attendance.record_marks(day=day, marks=[attendance.MarkInput(booking.pk, "present")],
                                     actor=trainer)
+    return booking
 
 
 @pytest.fixture

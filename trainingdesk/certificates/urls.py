@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trainingdesk.certificates import views
+from trainingdesk.certificates import pathway, views
 from trainingdesk.lib.verification import PATH_PREFIX
 
 app_name = "certificates"
@@ -13,6 +13,8 @@ urlpatterns = [
          name="verify_credential"),
     path(f"{PATH_PREFIX}<str:code>/revoke/", views.revoke, name="revoke"),
     path(f"{PATH_PREFIX}<str:code>/reissue/", views.reissue, name="reissue"),
+    # Before bookings' my-training/<reference>/ (config/urls.py includes this app first).
+    path("my-training/pathway/", pathway.pathway, name="pathway"),
     path("my-training/confirmations/<str:code>.pdf", views.confirmation_download,
          name="confirmation_pdf"),
     path("my-training/certificates/<str:code>.pdf", views.certificate_download,
