@@ -41,6 +41,10 @@ def _empty_cache(request: pytest.FixtureRequest, django_db_blocker: Any):
     if transactional or marker or "db" in request.fixturenames:
         request.getfixturevalue("transactional_db" if transactional else "db")
         caches["default"].clear()
+    if transactional:
+        # Before it too: whichever test ran before in this process may have flushed them.
+        with django_db_blocker.unblock():
+            add_published_bodies(ProfessionalBody)
     yield
     if transactional:
         # transactional_db was set up after this fixture, so its flush has run by now.
@@ -76,3 +80,32 @@ def trainer(db: None) -> User:
 def brochure(db: None) -> demo.Demo:
     """The brochure's programme, loaded as `make demo` loads it, as of 25 November 2026."""
     return demo.load_demo(today=dt.date(2026, 11, 25))
+
+
+@pytest.fixture(autouse=True)
+def _credentials_verified_independently(monkeypatch: pytest.MonkeyPatch):
+    """Every Open Badges credential a test signs through the site (certificates, confirmations,
+    the status list) is also verified, when the test ends, by an implementation that is not ours:
+    Digital Bazaar's (tests/verifier), given the DID document the site publishes. A copy is kept
+    as signed, so a test that then tampers with one checks its own refusal, not this one."""
+    import copy
+
+    from trainingdesk.certificates import openbadges
+
+    signed: list[dict[str, Any]] = []
+    sign = openbadges.sign
+
+    def sign_and_keep(credential: dict[str, Any], *, created: dt.datetime) -> dict[str, Any]:
+        result = sign(credential, created=created)
+        signed.append(copy.deepcopy(result))
+        return result
+
+    monkeypatch.setattr(openbadges, "sign", sign_and_keep)
+    yield
+    if signed:
+        from tests.verifier.independent import independent_verify
+
+        did_document = openbadges.did_document()
+        for credential in signed:
+            verified, why = independent_verify(credential, did_document)
+            assert verified, f"{credential.get('id')}: {why}"

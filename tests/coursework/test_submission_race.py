@@ -8,20 +8,12 @@ from django.core.exceptions import ValidationError
 
 from tests.bookings.test_concurrency import race
 from tests.coursework.conftest import WORKING, complete
-from trainingdesk.accounts.bodies import add_published_bodies
-from trainingdesk.accounts.models import ProfessionalBody
 from trainingdesk.coursework import services
 from trainingdesk.coursework.models import Submission
 from trainingdesk.invoicing.models import Invoice
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("concurrency")]
-
-
-@pytest.fixture(autouse=True)
-def _bodies(transactional_db):
-    """The professional bodies the migration seeds: an earlier transactional test's flush may
-    have emptied the table, and the Advanced application names HCPC."""
-    add_published_bodies(ProfessionalBody)
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True),
+              pytest.mark.xdist_group("concurrency")]
 
 
 def test_four_submissions_at_once_make_one_submission_and_one_fee_invoice(portfolio):

@@ -74,19 +74,9 @@ Participants who wish to complete the full NVR Certificate Training (level II) m
 complete both Foundation Level Training and Advanced Level Training, and then submit coursework \
 within 12 months of completing the Advanced Training.
 
-The coursework consists of 2 case studies of 2000 words each, a reflective log, and the required \
-reading. Case studies and the log may be uploaded as Word documents or PDFs, or written in the \
-page; each case study's words are counted as Word counts them, and must be within 10% of 2000.
-
-The fee for evaluation and assessment is £300 including VAT. It is charged only when you submit \
-your coursework: if you never submit, you are never charged.
-
-Your coursework is marked by an assessor who was neither your trainer nor your supervisor, \
-anonymously, and a sample is moderated. A part that is referred may be resubmitted within 12 \
-weeks at no further charge. When you pass, and you hold both Attendance Confirmations and 12 \
-hours of group supervision (or your own supervisor is recorded), the PartnershipProjects \
-Advanced Certificate in NVR Practice is issued: a PDF and an Open Badges credential that \
-anyone can verify."""
+Your coursework is marked by an assessor who was neither your trainer nor your supervisor, and \
+second-marked by a moderator. When you pass, the certificate is issued as a PDF and as an Open \
+Badges credential that anyone can verify."""
 
 # The provider's own pages (the footer links to them). Demo wording: a real provider writes its
 # own, in the back office.

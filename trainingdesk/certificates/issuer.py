@@ -37,8 +37,7 @@ def as_verified(certificate: Certificate) -> VerifiedDocument:
     return VerifiedDocument(
         kind=KIND, code=certificate.code, title=certificate.award_name,
         holder_name=certificate.holder_name,
-        award=_("The %(award)s, awarded by %(provider)s") % {
-            "award": certificate.award_name, "provider": certificate.provider_name},
+        award=certificate.award_name, award_label="Award",
         issued_at=certificate.issued_at, status=certificate.status,
         provider_name=certificate.provider_name,
         provider_accreditation=certificate.provider_accreditation,

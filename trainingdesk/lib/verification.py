@@ -189,6 +189,7 @@ class VerifiedDocument:
     replaced_by: str = ""  # the code of the document issued in its place
     facts: Sequence[Fact] = field(default_factory=tuple)
     manage_url: str = ""  # the coordinator's page for this document, if it has one
+    award_label: str = "Confirms"  # the page's label for `award`: "Award" for a certificate
 
     @property
     def is_valid(self) -> bool:
