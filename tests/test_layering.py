@@ -13,12 +13,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "trainingdesk"
 # Lowest first. An app may use any app before it in this list, never one after it.
 LAYERS = ["lib", "audit", "notifications", "accounts", "catalogue", "invoicing", "bookings",
-          "attendance", "admissions", "supervision", "coursework", "certificates", "demo"]
+          "attendance", "admissions", "supervision", "coursework", "certificates", "webhooks", "api",
+          "privacy", "demo"]
 # URL namespaces each app owns.
 NAMESPACES = {"control": "bookings", "bookings": "bookings", "catalogue": "catalogue",
               "invoicing": "invoicing", "attendance": "attendance", "certificates": "certificates",
               "accounts": "accounts", "notifications": "notifications", "admissions": "admissions",
-              "supervision": "supervision"}
+              "supervision": "supervision", "coursework": "coursework", "webhooks": "webhooks",
+              "api": "api", "privacy": "privacy"}
 
 
 def _imports(path: Path) -> set[str]:
