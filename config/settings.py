@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "trainingdesk.supervision",
     "trainingdesk.coursework",
     "trainingdesk.certificates",
+    "trainingdesk.webhooks",
+    "trainingdesk.api",
+    "trainingdesk.privacy",
     "trainingdesk.demo",
 ]
 
@@ -325,6 +328,23 @@ else:
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30, minimum=1)
+# The API (/api/v1/): requests a token may make a minute, counted in the shared cache so every app
+# server agrees; the largest request body it reads.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+# Webhooks: how long a receiver has to answer, the delays between attempts (seconds, growing),
+# and after how many days of failing an endpoint is switched off (and the coordinator told).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_RETRY_DELAYS = tuple(int(seconds) for seconds in env_list(
+    "WEBHOOK_RETRY_DELAYS", ["30", "120", "600", "3600", "21600", "86400"]))
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3, minimum=1)
+# Retention (privacy): coursework files are deleted this many days after the coursework is
+# decided (passed, or its resubmission time over); an account nobody has signed in to, with no
+# booking, application or coursework for this long, is erased; invoices, credit notes and
+# payments are kept (as HMRC requires) this many years after their tax year.
+COURSEWORK_FILES_KEEP_DAYS = env_int("COURSEWORK_FILES_KEEP_DAYS", 365, minimum=1)
+INACTIVE_ACCOUNT_KEEP_DAYS = env_int("INACTIVE_ACCOUNT_KEEP_DAYS", 6 * 365, minimum=30)
+INVOICE_KEEP_YEARS = env_int("INVOICE_KEEP_YEARS", 6, minimum=6)
 
 # Public pages for anonymous visitors are cached for this many seconds at most, and any audited
 # change makes a new version at once (see lib/pagecache.py). 0 turns the cache off.
