@@ -21,6 +21,7 @@ urlpatterns = [
     path("supervision/", include("trainingdesk.supervision.urls")),
     path("coursework/", include("trainingdesk.coursework.urls")),
     path("api/v1/", include("trainingdesk.api.urls")),
+    path("", include("trainingdesk.api.page_urls")),  # API tokens: profile and /control/api-tokens/
     path("control/webhooks/", include("trainingdesk.webhooks.urls")),
     path("privacy/", include("trainingdesk.privacy.urls")),
     path("", include("trainingdesk.certificates.urls")),
