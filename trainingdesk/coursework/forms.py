@@ -36,7 +36,9 @@ class DraftForm(forms.Form):
 
 
 class ReadingForm(forms.Form):
-    confirmed = forms.BooleanField(label=_("I have read everything on the required reading list"))
+    confirmed = forms.BooleanField(
+        label=_("I have read everything on the required reading list"),
+        error_messages={"required": _("Confirm that you have read the required reading.")})
 
 
 class SubmitForm(forms.Form):
@@ -44,7 +46,8 @@ class SubmitForm(forms.Form):
                               initial=Payer.SELF, widget=forms.RadioSelect)
     purchase_order = forms.CharField(label=_("Purchase-order number"), required=False, max_length=50)
     declaration = forms.BooleanField(
-        label=_("This coursework is my own work, and I understand it cannot be changed once submitted"))
+        label=_("This coursework is my own work, and I understand it cannot be changed once submitted"),
+        error_messages={"required": _("Confirm that this coursework is your own work.")})
 
     def __init__(self, *args: object, employer: str | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -77,13 +80,16 @@ class MarkingForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=_("Needed when the part is referred."))
             self.part_names.append((f"part_{piece_id}", f"feedback_{piece_id}"))
+        # The parts first, as the page shows them, so the error summary lists them in order.
+        self.order_fields([name for pair in self.part_names for name in pair])
 
     def part_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[outcome], self[feedback]) for outcome, feedback in self.part_names]
 
 
 class AllocateForm(forms.Form):
-    assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=User.objects.none())
+    assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=User.objects.none(),
+                                      error_messages={"required": _("Choose an assessor.")})
     moderator = forms.ModelChoiceField(
         label=_("Moderator (second marking)"), queryset=User.objects.none(), required=False,
         help_text=_("Optional: a second assessor who confirms or changes the outcome."))
@@ -95,6 +101,8 @@ class AllocateForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(label=_("Days more"), min_value=1, max_value=366)
+    days = forms.IntegerField(label=_("Days more"), min_value=1, max_value=366,
+                              error_messages={"required": _("Enter how many more days.")})
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Kept in the audit log."))
+                             help_text=_("Kept in the audit log."),
+                             error_messages={"required": _("Enter the reason for the extension.")})
