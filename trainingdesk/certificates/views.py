@@ -77,7 +77,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "certificates/verify.html", {
         "document": document,
         "is_coordinator": isinstance(request.user, User) and request.user.is_coordinator,
-        "has_credential": services.has_credential(document.kind, document.code),
+        # Not for a holder whose data was erased: their signed credential names them.
+        "has_credential": (services.has_credential(document.kind, document.code)
+                           and document.holder_name != verification.ERASED_HOLDER),
         "is_certificate": document.kind == CERTIFICATE,
     })
 

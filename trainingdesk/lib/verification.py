@@ -157,6 +157,11 @@ class QRCode(Flowable):  # type: ignore[misc]
 
 # --- what the public page shows, and who answers ---------------------------------------------
 
+# What an issued document shows as its holder once the holder's data was erased (privacy): the
+# document stays verifiable, naming nobody.
+ERASED_HOLDER = "A person whose record was erased"
+
+
 class Status(enum.StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
