@@ -77,6 +77,29 @@ def trainer(db: None) -> User:
 
 
 @pytest.fixture
+def supervisor_user(db: None) -> User:
+    """A person with the supervisor role (supervision's tests make their Supervisor record)."""
+    user = UserFactory(full_name="Sue Supervisor", email="sue@example.org")
+    grant_role(user, Role.SUPERVISOR)
+    return user
+
+
+@pytest.fixture
+def assessor(db: None) -> User:
+    user = UserFactory(full_name="Asha Assessor", email="asha@example.org")
+    grant_role(user, Role.ASSESSOR)
+    return user
+
+
+@pytest.fixture
+def moderator(db: None) -> User:
+    """A second assessor, for second marking."""
+    user = UserFactory(full_name="Milo Moderator", email="milo@example.org")
+    grant_role(user, Role.ASSESSOR)
+    return user
+
+
+@pytest.fixture
 def brochure(db: None) -> demo.Demo:
     """The brochure's programme, loaded as `make demo` loads it, as of 25 November 2026."""
     return demo.load_demo(today=dt.date(2026, 11, 25))

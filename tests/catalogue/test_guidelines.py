@@ -19,12 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import ProgrammeFactory, UserFactory
+from tests.factories import ProgrammeFactory
 from tests.html import text_of
 from tests.lib.test_uploads import CONTENT_TYPES, DOCUMENT, DOCX_MAIN, text_pdf
 from tests.lib.test_uploads import docx as word_document
-from trainingdesk.accounts.models import Role, User
-from trainingdesk.accounts.roles import grant_role
+from trainingdesk.accounts.models import User
 from trainingdesk.audit.models import AuditEntry
 from trainingdesk.catalogue import services
 from trainingdesk.catalogue.demo import Demo
@@ -101,18 +100,6 @@ def programme(db: None) -> Programme:
     return ProgrammeFactory(name="Parenting Under Pressure", slug="parenting-under-pressure")
 
 
-@pytest.fixture
-def supervisor_user(db: None) -> User:
-    user = UserFactory(full_name="Sam Supervisor", email="sam@example.org")
-    grant_role(user, Role.SUPERVISOR)
-    return user
-
-
-@pytest.fixture
-def assessor_user(db: None) -> User:
-    user = UserFactory(full_name="Asha Assessor", email="asha@example.org")
-    grant_role(user, Role.ASSESSOR)
-    return user
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -146,7 +133,7 @@ def test_versions_are_numbered_per_programme(programme: Programme, coordinator: 
     assert services.upload_guidelines(programme=other, upload=pdf_upload(), actor=coordinator).version == 1
 
 
-@pytest.mark.parametrize("persona", ["participant", "trainer", "supervisor_user", "assessor_user"])
+@pytest.mark.parametrize("persona", ["participant", "trainer", "supervisor_user", "assessor"])
 def test_only_the_coordinator_may_upload(
     request: pytest.FixtureRequest, persona: str, programme: Programme, private_root: Path
 ) -> None:
@@ -308,7 +295,7 @@ def test_an_unknown_programme_is_not_found(client: Client, coordinator: User) ->
 # --- who may use the page ---------------------------------------------------------------------
 
 
-REFUSED = ["participant", "outsider", "trainer", "supervisor_user", "assessor_user"]
+REFUSED = ["participant", "outsider", "trainer", "supervisor_user", "assessor"]
 
 
 @pytest.mark.parametrize("persona", REFUSED)

@@ -22,9 +22,7 @@ from tests.coursework.conftest import (
     completed_advanced,
     coursework_level,  # noqa: F401 - for the pathway page
 )
-from tests.factories import UserFactory
-from trainingdesk.accounts.models import Role, User
-from trainingdesk.accounts.roles import grant_role
+from trainingdesk.accounts.models import User
 from trainingdesk.attendance.models import AttendanceConfirmation, MarkStatus
 from trainingdesk.attendance.services import MarkInput, record_marks
 from trainingdesk.bookings.models import Booking
@@ -108,15 +106,3 @@ def certificate(holder: User, programme: Programme) -> Certificate:
     return issued
 
 
-@pytest.fixture
-def assessor(db: None) -> User:
-    user = UserFactory(full_name="Asha Assessor", email="asha@example.org")
-    grant_role(user, Role.ASSESSOR)
-    return user
-
-
-@pytest.fixture
-def supervisor_user(db: None) -> User:
-    user = UserFactory(full_name="Sue Supervisor", email="sue@example.org")
-    grant_role(user, Role.SUPERVISOR)
-    return user

@@ -19,12 +19,11 @@ from tests.admissions.conftest import (  # noqa: F401 - fixtures used by this pa
     completed_foundation,
     foundation,
 )
-from tests.factories import PriceOptionFactory, UserFactory
+from tests.factories import PriceOptionFactory
 from tests.lib.test_wordcount import docx as word_document
 from tests.lib.test_wordcount import p as word_p
 from tests.lib.test_wordcount import r as word_r
-from trainingdesk.accounts.models import Role, User
-from trainingdesk.accounts.roles import grant_role
+from trainingdesk.accounts.models import User
 from trainingdesk.admissions import services as admissions
 from trainingdesk.attendance import services as attendance
 from trainingdesk.bookings.models import Booking
@@ -90,18 +89,6 @@ def portfolio(holder: User, coursework_level: Level) -> Portfolio:
     return services.open_portfolio(participant=holder, level=coursework_level, now=WORKING)
 
 
-@pytest.fixture
-def assessor(db: None) -> User:
-    user = UserFactory(full_name="Asha Assessor", email="asha@example.org")
-    grant_role(user, Role.ASSESSOR)
-    return user
-
-
-@pytest.fixture
-def moderator(db: None) -> User:
-    user = UserFactory(full_name="Milo Moderator", email="milo@example.org")
-    grant_role(user, Role.ASSESSOR)
-    return user
 
 
 def docx(words: int, *, footnote_words: int = 0, name: str = "case-study.docx") -> SimpleUploadedFile:
