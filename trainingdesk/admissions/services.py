@@ -31,6 +31,7 @@ from trainingdesk.admissions.models import (
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.catalogue.models import CourseRun, Level
+from trainingdesk.lib import events
 from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.uploads import check_upload
 from trainingdesk.notifications.services import send_email
@@ -260,6 +261,7 @@ def _decide(application: Application, status: str, *, now: dt.datetime, by: User
     application.save()
     log_action(by, f"admissions.application.{status}", application, after=snapshot(application),
                reason=reason)
+    events.emit(events.APPLICATION_DECIDED, {"application_id": application.pk})
     send_email(to=[application.participant.email], template=f"admissions/email/{status}.txt",
                context={"application": application, "findings": _stored(findings)})
 

@@ -32,6 +32,7 @@ from trainingdesk.attendance.models import (
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.catalogue.models import CourseRun, RunStatus, TrainingDay
+from trainingdesk.lib import events
 from trainingdesk.lib.access import require_coordinator
 from trainingdesk.notifications.services import send_email
 
@@ -308,6 +309,7 @@ def issue_confirmations(*, bookings: list[Booking], now: dt.datetime | None = No
         except IntegrityError:
             continue  # issued meanwhile by another request: never two
         log_action(None, "attendance.confirmation.issued", confirmation, after=snapshot(confirmation))
+        events.emit(events.CONFIRMATION_ISSUED, {"confirmation_id": confirmation.pk})
         if notify:
             _email_issued(confirmation)
         issued.append(confirmation)
@@ -404,6 +406,7 @@ def revoke_confirmation(*, confirmation: AttendanceConfirmation, reason: str, ac
                                          "attendance_changed_at"])
         log_action(actor, "attendance.confirmation.revoked", confirmation, before=before,
                    after=snapshot(confirmation), reason=reason)
+        events.emit(events.CONFIRMATION_REVOKED, {"confirmation_id": confirmation.pk})
         send_email(to=[confirmation.participant.email],
                    template="attendance/email/confirmation_revoked.txt",
                    context={"confirmation": confirmation, "participant": confirmation.participant})
@@ -481,6 +484,7 @@ def reissue_confirmation(*, confirmation: AttendanceConfirmation, actor: User,
             raise ValidationError("A new confirmation was issued meanwhile.") from None
         log_action(actor, "attendance.confirmation.reissued", new, after=snapshot(new),
                    reason=f"In place of {old.code}")
+        events.emit(events.CONFIRMATION_ISSUED, {"confirmation_id": new.pk})
         _email_issued(new)
         return new
 

@@ -44,6 +44,7 @@ from trainingdesk.bookings.models import (
 from trainingdesk.catalogue.models import CourseRun, PriceOption, RunStatus, VatTable
 from trainingdesk.invoicing import services as invoicing
 from trainingdesk.invoicing.models import Invoice, Payment, PaymentKind
+from trainingdesk.lib import events
 from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.money import TaxedAmount, format_gbp
 from trainingdesk.lib.zones import format_short_day
@@ -159,6 +160,7 @@ def book(
             if has_seat:
                 invoice = issue_invoice(booking=booking, now=now)
                 log_action(actor, "bookings.booking.confirmed", booking, after=snapshot(booking))
+                events.emit(events.BOOKING_CONFIRMED, {"booking_id": booking.pk})
                 _email_confirmation(booking, invoice)
             else:
                 log_action(actor, "bookings.booking.waitlisted", booking, after=snapshot(booking))
@@ -267,6 +269,7 @@ def _close(booking: Booking, *, reason: str, now: dt.datetime, actor: User | Non
     if was_waiting:
         _release_discount(booking)
     log_action(actor, action, booking, before=before, after=snapshot(booking), reason=reason)
+    events.emit(events.BOOKING_CANCELLED, {"booking_id": booking.pk})
 
 
 def _release_discount(booking: Booking) -> None:
@@ -529,6 +532,7 @@ def offer_free_seats(*, run: CourseRun, now: dt.datetime) -> list[Booking]:
         booking.offer_expires_at = now + dt.timedelta(hours=hours)
         booking.save(update_fields=["status", "offer_expires_at"])
         log_action(None, "bookings.waitlist.offered", booking, before=before, after=snapshot(booking))
+        events.emit(events.WAITLIST_OFFER_MADE, {"booking_id": booking.pk})
         send_email(to=[booking.participant.email], template="bookings/email/offer.txt",
                     context={**_context(booking), "expires_at": booking.offer_expires_at})
     return offered
@@ -571,6 +575,7 @@ def accept_offer(*, booking: Booking, actor: User, now: dt.datetime | None = Non
                                     "gross"])
         invoice = issue_invoice(booking=booking, now=now)
         log_action(actor, "bookings.waitlist.accepted", booking, before=before, after=snapshot(booking))
+        events.emit(events.BOOKING_CONFIRMED, {"booking_id": booking.pk})
         _email_confirmation(booking, invoice)
         return booking
 

@@ -34,6 +34,7 @@ from trainingdesk.certificates import openbadges
 from trainingdesk.certificates.models import Certificate, StatusListEntry
 from trainingdesk.certificates.selectors import Standing, standing_of
 from trainingdesk.coursework.models import Portfolio, PortfolioStatus
+from trainingdesk.lib import events
 from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.verification import new_code
 from trainingdesk.notifications.services import send_email
@@ -151,6 +152,7 @@ def issue_if_due(*, participant: User, programme: Programme, now: dt.datetime | 
                     own_supervisor=standing.pathway.own_supervisor_recorded))
             log_action(None, "certificates.certificate.issued", certificate,
                        after=snapshot(certificate))
+            events.emit(events.CERTIFICATE_ISSUED, {"certificate_id": certificate.pk})
             _email_issued(certificate)
             return certificate
     except IntegrityError:
@@ -221,6 +223,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, actor: User,
         certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         log_action(actor, "certificates.certificate.revoked", certificate, before=before,
                    after=snapshot(certificate), reason=reason)
+        events.emit(events.CERTIFICATE_REVOKED, {"certificate_id": certificate.pk})
         send_email(to=[certificate.participant.email], template="certificates/email/revoked.txt",
                    context={"certificate": certificate, "participant": certificate.participant})
         return certificate
@@ -246,6 +249,7 @@ def reissue_certificate(*, certificate: Certificate, holder_name: str, reason: s
         old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         log_action(actor, "certificates.certificate.superseded", old, before=before,
                    after=snapshot(old), reason=reason)
+        events.emit(events.CERTIFICATE_REVOKED, {"certificate_id": old.pk})
         programme = Programme.objects.get(pk=old.programme_id)
         new = _create(participant=old.participant, programme=programme,
                       portfolio=Portfolio.objects.get(pk=old.portfolio_id),
@@ -256,6 +260,7 @@ def reissue_certificate(*, certificate: Certificate, holder_name: str, reason: s
                           own_supervisor=old.own_supervisor))
         log_action(actor, "certificates.certificate.reissued", new, before=before,
                    after=snapshot(new), reason=reason)
+        events.emit(events.CERTIFICATE_ISSUED, {"certificate_id": new.pk})
         _email_issued(new, "certificates/email/reissued.txt")
         return new
 

@@ -29,6 +29,7 @@ from trainingdesk.invoicing.models import (
     PaymentKind,
     PaymentMethod,
 )
+from trainingdesk.lib import events
 from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.money import TaxedAmount, format_gbp
 
@@ -132,6 +133,8 @@ def _create(
         for i, line in enumerate(lines, start=1)
     )
     log_action(actor, f"invoicing.{kind}.issued", invoice, after=snapshot(invoice))
+    events.emit(events.INVOICE_ISSUED if is_invoice else events.CREDIT_NOTE_ISSUED,
+                {"invoice_id": invoice.pk})
     return invoice
 
 
