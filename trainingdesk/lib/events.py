@@ -14,7 +14,6 @@ then retried until they arrive).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -61,4 +60,13 @@ def emit(event_type: str, payload: dict[str, Any]) -> None:
     for listener in list(_listeners):
         # robust: a listener's failure is logged, and neither stops the other listeners nor
         # reaches the caller, whose change has committed.
-        transaction.on_commit(partial(listener, event_type, data), robust=True)
+        transaction.on_commit(_bound(listener, event_type, data), robust=True)
+
+
+def _bound(listener: Listener, event_type: str, data: dict[str, Any]) -> Callable[[], None]:
+    def hear() -> None:
+        listener(event_type, data)
+
+    # The name the log gives a failing callback.
+    hear.__qualname__ = f"{getattr(listener, '__qualname__', listener)} hearing {event_type}"
+    return hear
