@@ -27,6 +27,8 @@ from tests.coursework.conftest import (  # noqa: F401 - fixtures used by this pa
     WORKING,
     complete,
     coursework_level,
+    holder,
+    portfolio,
 )
 from tests.factories import UserFactory
 from trainingdesk.accounts.models import User
@@ -111,9 +113,9 @@ def everything(person: User, *, trainer: User, coordinator: User, assessor: User
                                     actor=trainer)
     record_own_supervisor(booking=booking, name=SUPERVISOR, accreditation="NVRA supervisor",
                           contact="ingrid.v@example.org", actor=person, now=ADVANCED_DONE)
-    portfolio = coursework.open_portfolio(participant=person, level=run.level, now=WORKING)
-    complete(portfolio)
-    submission = coursework.submit(portfolio=portfolio, actor=person, now=SUBMITTING)
+    opened = coursework.open_portfolio(participant=person, level=run.level, now=WORKING)
+    complete(opened)
+    submission = coursework.submit(portfolio=opened, actor=person, now=SUBMITTING)
     coursework.allocate_markers(submission=submission, assessor=assessor, moderator=None,
                                 actor=coordinator, now=SUBMITTING)
     coursework.record_marking(
@@ -130,11 +132,11 @@ def everything(person: User, *, trainer: User, coordinator: User, assessor: User
     certificate = certificates.issue_if_due(participant=person, programme=programme,
                                             now=MARKED + dt.timedelta(minutes=5))
     assert certificate is not None
-    portfolio.refresh_from_db()
+    opened.refresh_from_db()
     stored = [e.file.name for e in application.evidence.all()]
-    stored += [p.file.name for p in portfolio.pieces.exclude(file="")]
-    stored += [p.file.name for s in portfolio.submissions.all() for p in s.pieces.exclude(file="")]
-    return Someone(person=person, booking=booking, portfolio=portfolio, certificate=certificate,
+    stored += [p.file.name for p in opened.pieces.exclude(file="")]
+    stored += [p.file.name for s in opened.submissions.all() for p in s.pieces.exclude(file="")]
+    return Someone(person=person, booking=booking, portfolio=opened, certificate=certificate,
                    stored_files=sorted(set(stored)))
 
 

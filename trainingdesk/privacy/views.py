@@ -48,7 +48,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def ask_erasure(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = AskErasureForm(request.POST or None)
+    form = AskErasureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_erasure(person=user)
