@@ -25,7 +25,7 @@ from trainingdesk.api.auth import Caller, TokenAuth, caller_of
 from trainingdesk.api.models import ApiToken, Scope
 from trainingdesk.api.pagination import PageParams, paginate
 from trainingdesk.api.problems import COMMON, Problem
-from trainingdesk.api.schemas import Id, Input, Money, Price, Time
+from trainingdesk.api.schemas import Id, Input, Money, Price, Time, TimeIn
 from trainingdesk.audit.log import log_action
 from trainingdesk.bookings import services
 from trainingdesk.bookings.models import Booking, BookingQuerySet, BookingStatus, Payer
@@ -90,8 +90,8 @@ def _out(request: HttpRequest, booking: Booking) -> BookingOut:
 
 
 class BookingFilters(PageParams):
-    created_after: Time | None = Field(None, description="Booked after this time.")
-    created_before: Time | None = Field(None, description="Booked before this time.")
+    created_after: TimeIn | None = Field(None, description="Booked after this time.")
+    created_before: TimeIn | None = Field(None, description="Booked before this time.")
     run: Id | None = Field(None, description="A run's id.")
     status: BookingStatus | None = None
 
@@ -106,17 +106,9 @@ def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> Booki
                          ("run", "run_id"), ("status", "status")):
         value = getattr(filters, name)
         if value is not None:
-            if isinstance(value, dt.datetime) and timezone.is_naive(value):
-                raise _naive(name)
             bookings = bookings.filter(**{lookup: value})
     page = paginate(request, _rows(bookings), order="created_at", kind=dt.datetime, params=filters)
     return BookingPage(items=[_out(request, b) for b in page.items], next=page.next)
-
-
-def _naive(name: str) -> Problem:
-    return Problem(422, "Give times with their offset, such as 2027-03-01T10:00:00+00:00.",
-                   kind="validation", title="The request is not valid",
-                   errors=[{"field": name, "pointer": None, "message": "A time needs its offset."}])
 
 
 def _visible(caller: Caller, reference: str) -> Booking:

@@ -8,15 +8,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from trainingdesk.api.access import visible_invoices
 from trainingdesk.api.auth import TokenAuth, caller_of
 from trainingdesk.api.models import Scope
 from trainingdesk.api.pagination import PageParams, paginate
-from trainingdesk.api.problems import COMMON, Problem
-from trainingdesk.api.schemas import Money, Price, Time
+from trainingdesk.api.problems import COMMON
+from trainingdesk.api.schemas import Money, Price, Time, TimeIn
 from trainingdesk.invoicing.documents import invoice_pdf
 from trainingdesk.invoicing.models import DocumentKind, Invoice, InvoiceQuerySet
 from trainingdesk.lib.money import TaxedAmount
@@ -89,8 +88,8 @@ def _total(invoice: Invoice) -> TaxedAmount:
 
 
 class InvoiceFilters(PageParams):
-    issued_after: Time | None = Field(None, description="Issued after this time.")
-    issued_before: Time | None = Field(None, description="Issued before this time.")
+    issued_after: TimeIn | None = Field(None, description="Issued after this time.")
+    issued_before: TimeIn | None = Field(None, description="Issued before this time.")
     kind: DocumentKind | None = None
 
 
@@ -105,10 +104,6 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Invoi
                          ("kind", "kind")):
         value = getattr(filters, name)
         if value is not None:
-            if isinstance(value, dt.datetime) and timezone.is_naive(value):
-                raise Problem(422, "Give times with their offset.", kind="validation",
-                              title="The request is not valid", errors=[
-                                  {"field": name, "pointer": None, "message": "A time needs its offset."}])
             invoices = invoices.filter(**{lookup: value})
     page = paginate(request, _rows(invoices), order="issued_at", kind=dt.datetime, params=filters)
     return InvoicePage(items=[_out(request, i) for i in page.items], next=page.next)

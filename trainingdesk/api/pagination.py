@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from trainingdesk.api.problems import validation_problem
+from trainingdesk.api.schemas import as_utc
 
 M = TypeVar("M", bound=Model)
 
@@ -55,9 +56,7 @@ def _decode(cursor: str, kind: type) -> tuple[Any, int]:
         if not isinstance(pk, int) or isinstance(pk, bool):
             raise ValueError(pk)
         if kind is dt.datetime:
-            value: Any = dt.datetime.fromisoformat(text)
-            if value.tzinfo is None:
-                raise ValueError(text)
+            value: Any = as_utc(dt.datetime.fromisoformat(text))
         elif kind is dt.date:
             value = dt.date.fromisoformat(text)
         else:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
-from pydantic import ConfigDict, PlainSerializer, field_validator
+from pydantic import AfterValidator, ConfigDict, PlainSerializer, field_validator
 
 from trainingdesk.lib.money import TaxedAmount
 
@@ -18,6 +18,21 @@ MAX_ID = 2**31 - 1  # the largest id a database column holds: larger ones are no
 # An instant, written ISO 8601 with its offset ("2027-06-01T09:30:00+01:00"; UTC as +00:00, not Z).
 Time = Annotated[dt.datetime, PlainSerializer(lambda value: value.isoformat(), return_type=str,
                                               when_used="always")]
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """An instant given with its offset, in UTC (the databases' range of offsets is smaller than
+    ISO 8601's); a time without an offset is refused: it names no instant."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("Give the time with its offset, such as 2027-03-01T10:00:00+00:00.")
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise ValueError("This time is out of range.") from exc
+
+
+# A time in a request (a filter): with its offset, compared in UTC.
+TimeIn = Annotated[dt.datetime, AfterValidator(as_utc)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
