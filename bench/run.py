@@ -882,6 +882,77 @@ def _pdfs_in_processes(confirmations: list[Any], processes: int) -> tuple[float,
     return len(confirmations) / seconds, seconds
 
 
+WEBHOOK_DELIVERIES, WEBHOOK_GOAL_SECONDS = 1000, 30
+
+
+@scenario("webhooks",
+          description="1,000 webhook deliveries, signed, to a receiver on this machine, by the two "
+                      "task workers")
+def webhooks(bench: Bench) -> list[Measurement]:
+    """1,000 booking.confirmed events for one endpoint, each written by the webhooks app's own
+    listener (a Delivery row; its task queued once the transaction commits), all in one
+    transaction; the endpoint is a receiver on this machine (bench/webhook_receiver.py) that
+    verifies every signature with the Standard Webhooks library and answers 204. Timed from the
+    commit, so queueing the 1,000 tasks is in the figure, until the last delivery is marked
+    delivered by the two `db_worker`s.
+    The endpoint is plain http to 127.0.0.1, written directly: the coordinator's form allows that
+    only while developing (DEBUG), and the bench runs the production settings."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from bench.webhook_receiver import Receiver
+    from trainingdesk.lib import events
+    from trainingdesk.webhooks import services
+    from trainingdesk.webhooks.models import Delivery, DeliveryStatus, Endpoint
+
+    size = WEBHOOK_DELIVERIES
+    run, option = seed_run(title="Webhooks", capacity=size, first_day=_days_from_today(40))
+    bookings = seed_confirmed_bookings(run, option, seed_people(size, prefix="hooked"))
+    bench.deployment()  # the two task workers, running before the clock starts
+    receiver = Receiver()
+    endpoint = Endpoint.objects.create(url=receiver.url, event_types=[events.BOOKING_CONFIRMED],
+                                       description="Bench receiver")
+    receiver.secret = endpoint.secret
+    try:
+        writing = time.perf_counter()
+        with transaction.atomic():
+            # Written in one transaction, so that the workers see them all at once: each event's
+            # task is queued as its commit's callback, as in production.
+            for booking in bookings:
+                services.on_event(events.BOOKING_CONFIRMED, {"booking_id": booking.pk})
+            written = time.perf_counter() - writing
+            bench.check_machine("webhooks")
+            started = time.perf_counter()
+        deliveries = Delivery.objects.filter(endpoint=endpoint)
+        deadline = started + WEBHOOK_GOAL_SECONDS * 4
+        while (deliveries.filter(status=DeliveryStatus.SUCCEEDED).count() < size
+               and time.perf_counter() < deadline):
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        time.sleep(0.5)  # anything sent twice arrives
+        statuses = dict(deliveries.values_list("status").annotate(n=Count("id")).order_by())
+        tries = sum(deliveries.values_list("attempts", flat=True))
+    finally:
+        receiver.stop()
+    delivered = statuses.get(DeliveryStatus.SUCCEEDED, 0)
+    whole = delivered == size and receiver.unverified == 0 and receiver.duplicated == 0 \
+        and len(receiver.ids) == size
+    context = bench.context(
+        deliveries=size, delivered=delivered, statuses=statuses, tries=tries,
+        seconds_to_write_untimed=round(written, 2), received=receiver.received,
+        distinct_webhook_ids=len(receiver.ids), received_twice=receiver.duplicated,
+        signatures_not_verified=receiver.unverified, receiver="http.server, threaded, 127.0.0.1",
+        cpu_busy_before=bench.busy_before["webhooks"],
+    )
+    return [
+        Measurement("webhooks.seconds_for_1000", round(seconds, 2), "s",
+                    f"<= {WEBHOOK_GOAL_SECONDS} s by two workers, each delivered once, signed",
+                    seconds <= WEBHOOK_GOAL_SECONDS and whole, context),
+        Measurement("webhooks.deliveries_per_second", round(delivered / seconds, 1), "deliveries/s",
+                    "", None, context),
+    ]
+
+
 @scenario("fault_run", databases=("postgres",),
           skip_note="the same rush as booking_rush, which runs on PostgreSQL only",
           description="the booking rush again, killing one app server (SIGKILL) partway and one "
