@@ -36,7 +36,7 @@ from trainingdesk.certificates.selectors import Standing, standing_of
 from trainingdesk.coursework.models import Portfolio, PortfolioStatus
 from trainingdesk.lib import events
 from trainingdesk.lib.access import require_coordinator
-from trainingdesk.lib.verification import new_code
+from trainingdesk.lib.verification import ERASED_HOLDER, new_code
 from trainingdesk.notifications.services import send_email
 
 # A position is drawn at random; a clash with one already given is drawn again.
@@ -288,9 +288,11 @@ def has_credential(kind: str, code: str) -> bool:
 def credential_of(code: str, *, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """The signed credential of the document with this code: a certificate's as issued; a
     confirmation's built from its record (its status list position given on first request)."""
-    stored = Certificate.objects.filter(code=code).values_list("credential", flat=True).first()
+    stored = Certificate.objects.filter(code=code).values_list("credential", "holder_name").first()
     if stored is not None:
-        return stored  # type: ignore[no-any-return]
+        # A holder whose data was erased: the credential as signed names them, so it is no
+        # longer published (their own copy still verifies: the key and status list stay).
+        return None if stored[1] == ERASED_HOLDER else stored[0]  # type: ignore[no-any-return]
     confirmation = _confirmation_with_badge(code)
     if confirmation is None:
         return None
