@@ -53,7 +53,7 @@ def _shown_once(request: HttpRequest, new: services.NewToken, back: str) -> Http
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_tokens(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.create_token(actor=user, name=form.cleaned_data["name"],
@@ -81,7 +81,7 @@ def revoke_mine(request: HttpRequest, token_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def organisation_tokens(request: HttpRequest) -> HttpResponse:
-    form = OrganisationTokenForm(request.POST or None)
+    form = OrganisationTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.create_token(
