@@ -282,3 +282,27 @@ def _coursework(loaded: catalogue_demo.Demo, trainer: User, today: dt.date) -> N
     advanced_last = advanced.days.order_by("-number").first()
     assert advanced_last is not None
     open_portfolio(participant=morgan, level=loaded.advanced, now=advanced_last.finishes_at)
+
+
+# Issue 12: the demo employer's API token, for the README's curl calls.
+DEMO_EMPLOYER_NAME = "Northshire NHS Foundation Trust"  # Sam's employer, made by Sam's booking
+EMPLOYER_TOKEN_NAME = "Northshire HR system (demo)"  # noqa: S105 - a name, not a secret
+EMPLOYER_TOKEN_SCOPES = ["book", "read:bookings", "read:invoices", "read:catalogue"]
+
+
+def employer_token() -> str:
+    """A new API token for the demo employer, made by the demo coordinator, to print: only its
+    hash is kept, so each load makes a new one and revokes the one the last load printed."""
+    from trainingdesk.accounts.models import Organisation
+    from trainingdesk.api.models import ApiToken
+    from trainingdesk.api.services import create_token, revoke_token
+
+    organisation = Organisation.objects.filter(name=DEMO_EMPLOYER_NAME).order_by("id").first()
+    assert organisation is not None, "the demo's employer is made by Sam's booking"
+    coordinator = User.objects.get(email=catalogue_demo.COORDINATOR_EMAIL)
+    with transaction.atomic():
+        for old in ApiToken.objects.filter(organisation=organisation, name=EMPLOYER_TOKEN_NAME,
+                                           revoked_at__isnull=True):
+            revoke_token(actor=coordinator, token=old)
+        return create_token(actor=coordinator, name=EMPLOYER_TOKEN_NAME,
+                            scopes=EMPLOYER_TOKEN_SCOPES, organisation=organisation).secret

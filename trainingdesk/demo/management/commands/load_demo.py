@@ -16,6 +16,7 @@ from trainingdesk.demo.data import (
     SUPERVISOR_EMAIL,
     SUPERVISOR_PASSWORD,
     WAITING_APPLICANT_EMAIL,
+    employer_token,
     load,
 )
 
@@ -52,4 +53,10 @@ class Command(BaseCommand):
             f"markers at /coursework/review/; marking at /coursework/marking/)\n"
             f"  Moderator:    {MODERATOR_EMAIL} / {MODERATOR_PASSWORD} (an assessor too, for second "
             f"marking)\n"
+        )
+        self.stdout.write(
+            f"  API token of Northshire NHS Foundation Trust (Sam's employer; book, read:bookings, "
+            f"read:invoices, read:catalogue; a new one each load, the last revoked):\n"
+            f"    {employer_token()}\n"
+            f"    The API: {settings.SITE_URL}/api/v1/docs (README.md, \"The API\")\n"
         )
