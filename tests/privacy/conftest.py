@@ -34,6 +34,8 @@ from tests.factories import UserFactory
 from trainingdesk.accounts.models import User
 from trainingdesk.accounts.services import RegistrationEntry, update_profile
 from trainingdesk.admissions import services as admissions
+from trainingdesk.api.models import Scope
+from trainingdesk.api.services import create_token
 from trainingdesk.attendance import services as attendance
 from trainingdesk.bookings.models import Booking
 from trainingdesk.bookings.services import PayerDetails, book
@@ -94,6 +96,7 @@ def everything(person: User, *, trainer: User, coordinator: User, assessor: User
                             "organisation_name": "", "country": "United Kingdom",
                             "time_zone": "Europe/London"},
                    registrations=[RegistrationEntry(body="HCPC", number=REGISTRATION)])
+    create_token(actor=person, name=f"{person.full_name}'s spreadsheet", scopes=[Scope.READ_BOOKINGS])
     completed_foundation(foundation, person, trainer)
     with time_machine.travel(APPLYING, tick=False):
         application = admissions.start_application(participant=person, level=run.level, run=run)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from tests.html import text_of
 from tests.privacy.conftest import ADDRESS, EMAIL, NAME, PHONE, POSTCODE, REGISTRATION, SUPERVISOR
 from trainingdesk.accounts.models import User
+from trainingdesk.api.models import ApiToken
 from trainingdesk.audit.models import AuditEntry
 from trainingdesk.certificates import openbadges
 from trainingdesk.certificates.models import Certificate
@@ -105,8 +106,8 @@ def test_before_erasure_the_search_finds_the_person_everywhere(someone):
     found = personal_data_in_tables()
     models_found = {model.__name__ for model, _field in found}
     assert {"User", "Booking", "Application", "ProfessionalRegistration", "AuditEntry",
-            "Email", "AttendanceConfirmation", "Certificate", "OwnSupervisor",
-            "Invoice"} <= models_found
+            "Email", "AttendanceConfirmation", "Certificate", "OwnSupervisor", "Invoice",
+            "ApiToken"} <= models_found
     assert all(private_storage().exists(name) for name in someone.stored_files)
 
 
@@ -161,6 +162,12 @@ def test_after_erasure_they_cannot_sign_in_and_their_session_is_over(erased, cli
     assert client.get(reverse("privacy:my_data")).status_code == 302  # the old session is gone
     response = client.post(reverse("accounts:login"), {"username": EMAIL, "password": "secret"})
     assert response.status_code != 302 or "_auth_user_id" not in client.session
+
+
+def test_after_erasure_their_api_tokens_are_revoked(erased):
+    someone = erased[0]
+    tokens = ApiToken.objects.filter(user=someone.person)
+    assert tokens.exists() and not tokens.filter(revoked_at__isnull=True).exists()
 
 
 def test_the_erasure_is_audited_without_naming_them(erased):

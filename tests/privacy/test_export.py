@@ -42,7 +42,8 @@ def test_the_export_holds_every_kind_of_record_and_their_files(someone):
     files = unzip(services.export_person(someone.person))
     expected = {"README.txt", "profile.json", "professional_registrations.json", "bookings.json",
                 "invoices.json", "attendance.json", "applications.json", "supervision.json",
-                "coursework.json", "certificates.json", "emails.json", "audit_entries.json"}
+                "coursework.json", "certificates.json", "emails.json", "audit_entries.json",
+                "api_tokens.json"}
     assert expected <= set(files)
     assert read(files, "profile.json")["full_name"] == NAME
     assert read(files, "profile.json")["email"] == EMAIL
@@ -67,6 +68,8 @@ def test_the_export_holds_every_kind_of_record_and_their_files(someone):
     emails = read(files, "emails.json")
     assert emails and all(EMAIL in e["to"] for e in emails)
     assert read(files, "audit_entries.json")
+    (token,) = read(files, "api_tokens.json")
+    assert token["scopes"] == ["read:bookings"] and "secret_hash" not in token
 
 
 def test_the_export_includes_their_files_each_described_in_the_readme(someone):

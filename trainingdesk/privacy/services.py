@@ -22,8 +22,8 @@ Where a person's data lives (read from every app's models):
 - notifications.Email: the addresses it went to, the frozen context, the subject and body
   (which name them, and name them in emails to the coordinator too).
 - audit.AuditEntry: snapshots before and after every change to their rows, the record's name.
-- api.ApiToken and IdempotencyRecord (the answers kept, which may hold their data), when the API
-  app's models exist.
+- api.ApiToken and IdempotencyRecord (the answers kept, which may hold their data).
+- webhooks: deliveries carry ids, references and times only (webhooks.payloads), no names.
 - privacy.ErasureRequest: that they asked, nothing more.
 """
 
@@ -51,6 +51,7 @@ from django.utils import timezone
 
 from trainingdesk.accounts.models import ProfessionalRegistration, User
 from trainingdesk.admissions.models import OPEN, Application, ApplicationStatus, Evidence, Message
+from trainingdesk.api.models import ApiToken, IdempotencyRecord
 from trainingdesk.attendance.documents import confirmation_pdf
 from trainingdesk.attendance.models import AttendanceConfirmation, AttendanceMark
 from trainingdesk.audit.log import _jsonable, log_action, snapshot
@@ -93,7 +94,7 @@ def is_erased(person: User) -> bool:
 
 
 def _optional_model(label: str, name: str) -> type[models.Model] | None:
-    """A model of an app being written at the same time (the API's tokens), if it exists."""
+    """A model of a third-party app (axes' sign-in attempts, the admin's log), if installed."""
     try:
         return apps.get_model(label, name)
     except LookupError:
@@ -284,11 +285,9 @@ def export_person(person: User) -> bytes:
                      "Audit log entries about your account, and of things you did: what was "
                      "done, when, and the values before and after.")
 
-    api_token = _optional_model("api", "ApiToken")
-    if api_token is not None:
-        archive.add_json("api_tokens.json", [_row(t, drop=["secret_hash"]) for t in
-                                             api_token._default_manager.filter(user=person)],
-                         "Your API tokens: their names, scopes and dates (never the secret).")
+    archive.add_json("api_tokens.json", [_row(t, drop=["secret_hash"]) for t in
+                                         ApiToken.objects.filter(user=person).order_by("created_at")],
+                     "Your API tokens: their names, scopes and dates (never the secret).")
 
     readme = ["Everything Trainingdesk holds about you, as of "
               f"{timezone.now():%d %B %Y %H:%M} UTC.", "",
@@ -556,14 +555,11 @@ def _erase(person: User, now: dt.datetime) -> None:
         axes_model = _optional_model("axes", model_name)
         if axes_model is not None:
             axes_model._default_manager.filter(username__iexact=old_email).delete()
-    api_token = _optional_model("api", "ApiToken")
-    if api_token is not None:
-        tokens = api_token._default_manager.filter(user=person)
-        idempotency = _optional_model("api", "IdempotencyRecord")
-        if idempotency is not None:
-            idempotency._default_manager.filter(token__in=tokens).delete()
-        tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
-        tokens.update(name=ERASED)
+    # Their API tokens stop working; the answers kept for idempotent writes held their data.
+    tokens = ApiToken.objects.filter(user=person)
+    IdempotencyRecord.objects.filter(token__in=tokens).delete()
+    tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+    tokens.update(name=ERASED)
 
     Booking.objects.filter(participant=person).update(
         billing_name=erased_name(person), billing_address="", billing_postcode="",
