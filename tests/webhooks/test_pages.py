@@ -251,3 +251,29 @@ def test_switching_off_twice_says_so(client, coordinator, endpoint):
     response = client.post(reverse("webhooks:disable", args=[endpoint.pk]), follow=True)
     assert "That endpoint is already switched off." in response.content.decode()
     assert AuditEntry.objects.filter(action="webhooks.endpoint.disabled").count() == 1
+
+
+def test_a_deliverys_page_shows_the_body_and_every_try(
+    client, coordinator, endpoint, receiver, django_capture_on_commit_callbacks,
+):
+    from trainingdesk.webhooks import services
+
+    receiver.status = 500
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = services.send_test_event(endpoint=endpoint, actor=coordinator)
+    receiver.status = 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_again(delivery_id=delivery.pk, endpoint=endpoint, actor=coordinator)
+    client.force_login(coordinator)
+    page = reverse("webhooks:delivery", args=[endpoint.pk, delivery.pk])
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(page).content.decode()
+    assert str(delivery.event_id) in html
+    assert "&quot;type&quot;: &quot;webhook.test&quot;" in html
+    assert html.index("HTTP 200") < html.index("HTTP 500")  # newest first
+    assert "Something went wrong" in html  # what the receiver said
+    log = client.get(reverse("webhooks:endpoint", args=[endpoint.pk])).content.decode()
+    assert f'href="{page}"' in log
+    other = make_endpoint(coordinator, receiver, description="Other")
+    assert client.get(reverse("webhooks:delivery", args=[other.pk, delivery.pk])).status_code == 404
+    assert len(queries) < 10

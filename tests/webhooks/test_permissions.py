@@ -27,7 +27,8 @@ def delivery(endpoint) -> Delivery:
 def _pages(endpoint: Endpoint, delivery: Delivery) -> list[str]:
     return [reverse("webhooks:endpoints"), reverse("webhooks:create"),
             reverse("webhooks:endpoint", args=[endpoint.pk]),
-            reverse("webhooks:edit", args=[endpoint.pk])]
+            reverse("webhooks:edit", args=[endpoint.pk]),
+            reverse("webhooks:delivery", args=[endpoint.pk, delivery.pk])]
 
 
 def _posts(endpoint: Endpoint, delivery: Delivery) -> list[tuple[str, dict[str, Any]]]:
@@ -90,6 +91,7 @@ def test_pages_of_an_endpoint_that_does_not_exist_are_404(client, coordinator):
     assert client.get(reverse("webhooks:edit", args=[999])).status_code == 404
     assert client.post(reverse("webhooks:disable", args=[999])).status_code == 404
     assert client.post(reverse("webhooks:send_again", args=[999, 1])).status_code == 404
+    assert client.get(reverse("webhooks:delivery", args=[999, 1])).status_code == 404
 
 
 def test_the_changes_take_post_only(client, coordinator, endpoint, delivery):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:endpoint_id>/disable/", views.disable, name="disable"),
     path("<int:endpoint_id>/enable/", views.enable, name="enable"),
     path("<int:endpoint_id>/test/", views.send_test, name="send_test"),
+    path("<int:endpoint_id>/deliveries/<int:delivery_id>/", views.delivery, name="delivery"),
     path("<int:endpoint_id>/deliveries/<int:delivery_id>/send-again/", views.send_again,
          name="send_again"),
 ]

@@ -3,6 +3,8 @@ the buttons that change them. Each page parses its input, calls one service and 
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -91,6 +93,19 @@ def endpoint(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     return render(request, "webhooks/endpoint.html", {
         "endpoint": endpoint, "page": page, "section": "webhooks",
         "event_labels": [(t, EVENT_LABELS.get(t, t)) for t in endpoint.event_types],
+    })
+
+
+@require_safe
+@coordinator_required
+def delivery(request: HttpRequest, endpoint_id: int, delivery_id: int) -> HttpResponse:
+    """One delivery: the body as sent, and every try with the receiver's answer."""
+    found = get_object_or_404(Delivery.objects.select_related("endpoint"), pk=delivery_id,
+                              endpoint_id=endpoint_id)
+    return render(request, "webhooks/delivery.html", {
+        "delivery": found, "endpoint": found.endpoint, "section": "webhooks",
+        "attempts": list(found.attempt_log.order_by("-at", "-id")),
+        "body": json.dumps(found.payload, indent=2, ensure_ascii=False),
     })
 
 
