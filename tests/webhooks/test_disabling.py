@@ -104,5 +104,22 @@ def test_a_switched_off_endpoint_keeps_its_waiting_deliveries_and_sends_them_whe
     assert AuditEntry.objects.filter(action="webhooks.endpoint.enabled", actor=coordinator).exists()
 
 
-def test_both_jobs_run_with_the_periodic_work():
-    assert {"webhooks.enqueue_due_deliveries", "webhooks.disable_failing_endpoints"} <= set(periodic.JOBS)
+def test_the_jobs_run_with_the_periodic_work():
+    assert {"webhooks.enqueue_due_deliveries", "webhooks.disable_failing_endpoints",
+            "webhooks.forget_old_deliveries"} <= set(periodic.JOBS)
+
+
+def test_finished_deliveries_are_forgotten_after_90_days_and_waiting_ones_kept(endpoint):
+    now = timezone.now()
+    old = now - dt.timedelta(days=91)
+    kept = [Delivery.objects.create(endpoint=endpoint, event_type="webhook.test", payload={},
+                                    created_at=old, status=DeliveryStatus.FAILED),
+            Delivery.objects.create(endpoint=endpoint, event_type="webhook.test", payload={},
+                                    created_at=now - dt.timedelta(days=89),
+                                    status=DeliveryStatus.SUCCEEDED, succeeded_at=now)]
+    for status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.GAVE_UP):
+        Delivery.objects.create(endpoint=endpoint, event_type="webhook.test", payload={},
+                                created_at=old, status=status,
+                                succeeded_at=old if status == DeliveryStatus.SUCCEEDED else None)
+    assert services.forget_old_deliveries(now=now) == 2
+    assert sorted(Delivery.objects.values_list("pk", flat=True)) == sorted(d.pk for d in kept)

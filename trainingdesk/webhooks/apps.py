@@ -14,3 +14,5 @@ class WebhooksConfig(AppConfig):
                           lambda now: services.enqueue_due(now=now))
         periodic.register("webhooks.disable_failing_endpoints",
                           lambda now: services.disable_failing_endpoints(now=now))
+        periodic.register("webhooks.forget_old_deliveries",
+                          lambda now: services.forget_old_deliveries(now=now))

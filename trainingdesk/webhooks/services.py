@@ -315,3 +315,16 @@ def _last_error(endpoint: Endpoint) -> str:
     last = (endpoint.deliveries.exclude(last_error="").order_by("-last_attempt_at")
             .values_list("last_error", flat=True).first())
     return last or ""
+
+
+DELIVERIES_KEPT = dt.timedelta(days=90)
+
+
+def forget_old_deliveries(*, now: dt.datetime) -> int:
+    """Periodic: delete the deliveries written 90 days ago or more that are finished (delivered or
+    given up), with their tries, a few thousand a run, so the log stays the recent past."""
+    ids = list(Delivery.objects.filter(created_at__lt=now - DELIVERIES_KEPT,
+                                       status__in=[DeliveryStatus.SUCCEEDED, DeliveryStatus.GAVE_UP])
+               .values_list("pk", flat=True)[:5000])
+    Delivery.objects.filter(pk__in=ids).delete()
+    return len(ids)
