@@ -410,7 +410,7 @@ def _needles(person: User, bookings: list[Booking], registrations: list[Professi
              own: list[OwnSupervisor]) -> list[str]:
     """The strings that identify the person (and the third person they named as their own
     supervisor), and what they wrote, to be scrubbed wherever they appear as text."""
-    values = {person.full_name, person.email, person.job_role, *_their_writing(person)}
+    values = {person.full_name, person.email, *_their_writing(person)}
     for booking in bookings:
         if booking.payer == "self":
             values |= {booking.billing_name, booking.invoice_email, booking.billing_address,
@@ -419,8 +419,9 @@ def _needles(person: User, bookings: list[Booking], registrations: list[Professi
     values |= {r.number for r in registrations}
     for supervisor in own:
         values |= {supervisor.name, supervisor.contact}
-    # Short values ("", "a", a two-letter code) would scrub unrelated text.
-    return sorted((v.strip() for v in values if v and len(v.strip()) >= 4), key=len, reverse=True)
+    # Short values would scrub other people's text: a two-letter code, a four-digit number.
+    return sorted((v.strip() for v in values if v and len(v.strip()) >= (6 if v.strip().isdigit() else 4)),
+                  key=len, reverse=True)
 
 
 def _scrubber(needles: list[str]) -> Any:
@@ -499,8 +500,10 @@ def erase_person(*, person: User, actor: User | None, now: dt.datetime,
             erasure = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
             if erasure.status != ErasureStatus.REQUESTED or erasure.person_id != person.pk:
                 raise ValidationError("This request has already been decided.")
-        else:
-            erasure = ErasureRequest(person=person, requested_at=now, source=source)
+        else:  # their waiting request, if any, is the one this erasure answers
+            erasure = (ErasureRequest.objects.select_for_update()
+                       .filter(person=person, status=ErasureStatus.REQUESTED).first()
+                       or ErasureRequest(person=person, requested_at=now, source=source))
         _erase(person, now)
         kept = list(Invoice.objects.filter(Q(customer_person=person) | Q(participant=person))
                     .values_list("pk", flat=True).distinct())
@@ -510,10 +513,6 @@ def erase_person(*, person: User, actor: User | None, now: dt.datetime,
         erasure.decided_by = actor
         erasure.kept_invoices = sorted(kept)
         erasure.save()
-        # Any other waiting request of theirs is answered by this erasure.
-        ErasureRequest.objects.filter(person=person, status=ErasureStatus.REQUESTED).exclude(
-            pk=erasure.pk).update(status=ErasureStatus.REFUSED, decided_at=now,
-                                  refusal_reason="Erased by another request.")
         log_action(actor, "privacy.person.erased", erasure,
                    after={"person": person.pk, "invoices_kept": len(kept), "source": erasure.source})
     return erasure
@@ -525,6 +524,7 @@ def _erase(person: User, now: dt.datetime) -> None:
     own = list(OwnSupervisor.objects.filter(booking__participant=person))
     needles = _needles(person, bookings, registrations, own)
     scrub = _scrubber(needles)
+    theirs = _their_rows(person)
     old_email = person.email
 
     # Files first (deleted from storage; a rollback cannot bring them back, so this runs after
@@ -583,7 +583,7 @@ def _erase(person: User, now: dt.datetime) -> None:
         feedback="").update(feedback=ERASED)
 
     _scrub_emails(person, old_email, needles, scrub, now)
-    _scrub_audit(person, needles, scrub)
+    _scrub_audit(person, needles, scrub, theirs)
     _scrub_admin_log(person, needles, scrub)
 
 
@@ -618,13 +618,64 @@ def _scrub_emails(person: User, old_email: str, needles: list[str], scrub: Any,
                                        "failed_at"])
 
 
-def _scrub_audit(person: User, needles: list[str], scrub: Any) -> None:
-    """Audit entries keep what was done and when; the person's values in them are replaced."""
+# The fields of their rows whose values are theirs: blanked in audit snapshots of those rows,
+# whatever the value (a job title or a four-digit membership number is too common to look for
+# as text across everyone's entries).
+PERSONAL_KEYS = frozenset({
+    "full_name", "email", "job_role", "sector", "organisation_name", "country", "time_zone",
+    "zoom_report_zone", "registrations", "number", "body_name", "registration_body",
+    "registration_number", "covering_letter", "external_provider", "billing_name",
+    "billing_address", "billing_postcode", "invoice_email", "purchase_order",
+    "cancellation_reason", "text", "file", "file_name", "original_name", "sha256", "holder_name",
+    "name", "contact", "reason", "feedback", "findings", "decision_reason",
+})
+
+
+def _blank_personal(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (ERASED if k in PERSONAL_KEYS and v not in (None, "", [], {})
+                    else _blank_personal(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blank_personal(v) for v in value]
+    return value
+
+
+def _their_rows(person: User) -> Q:
+    """Audit entries about the person's own rows (read before any is deleted)."""
+    owned: list[tuple[type[models.Model], models.QuerySet[Any]]] = [
+        (User, User.objects.filter(pk=person.pk)),
+        (ProfessionalRegistration, ProfessionalRegistration.objects.filter(user=person)),
+        (Booking, Booking.objects.filter(participant=person)),
+        (Application, Application.objects.filter(participant=person)),
+        (Evidence, Evidence.objects.filter(application__participant=person)),
+        (OwnSupervisor, OwnSupervisor.objects.filter(booking__participant=person)),
+        (Portfolio, Portfolio.objects.filter(participant=person)),
+        (Extension, Extension.objects.filter(portfolio__participant=person)),
+        (AttendanceConfirmation, AttendanceConfirmation.objects.filter(participant=person)),
+        (Certificate, Certificate.objects.filter(participant=person)),
+    ]
+    types = ContentType.objects.get_for_models(*(model for model, _rows in owned))
+    condition = Q(actor=person)
+    for model, rows in owned:
+        ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
+        if ids:
+            condition |= Q(content_type=types[model], object_id__in=ids)
+    return condition
+
+
+def _scrub_audit(person: User, needles: list[str], scrub: Any, theirs: Q) -> None:
+    """Audit entries keep what was done and when; the person's values in them are replaced:
+    every personal field of an entry about their rows, and their name, details and writing
+    wherever else they appear."""
     fields = ["before", "after", "object_repr", "reason"]
     user_type = ContentType.objects.get_for_model(get_user_model())
+    about_them = set(AuditEntry.objects.filter(theirs).values_list("pk", flat=True))
     entries = list(_as_text(AuditEntry.objects.all(), fields).filter(
-        _mentioning(fields, needles) | Q(content_type=user_type, object_id=str(person.pk))))
+        _mentioning(fields, needles) | Q(pk__in=about_them)))
     for entry in entries:
+        if entry.pk in about_them:
+            entry.before = _blank_personal(entry.before)
+            entry.after = _blank_personal(entry.after)
         entry.before = scrub(entry.before)
         entry.after = scrub(entry.after)
         entry.reason = scrub(entry.reason)
