@@ -72,7 +72,8 @@ def test_runs_come_by_first_day_in_stable_pages_and_filter_by_date(api, world, r
     assert [r["id"] for r in before] == made[:2]
 
 
-def test_the_runs_take_as_many_queries_for_ten_runs_as_for_one(api, world, run):
+def test_the_runs_take_as_many_queries_for_ten_runs_as_for_one(api, world, run, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # each answer built, not read from the cache
     def count() -> int:
         api.get("runs?limit=100")  # the rate limit's count for this minute exists from now on
         with CaptureQueriesContext(connection) as queries:
@@ -82,3 +83,14 @@ def test_the_runs_take_as_many_queries_for_ten_runs_as_for_one(api, world, run):
     one = count()
     _runs(9, timezone.localdate() + dt.timedelta(days=10))
     assert count() == one
+
+
+def test_a_booking_shows_in_places_left_at_once_though_the_list_is_cached(
+        api, world, run, participant, django_capture_on_commit_callbacks):
+    from trainingdesk.bookings.services import cancel_booking
+    assert api.get(f"runs/{run.pk}").json()["places_left"] == 0
+    assert api.get("runs").json()["items"][0]["places_left"] == 0
+    with django_capture_on_commit_callbacks(execute=True):  # as when the cancellation commits
+        cancel_booking(booking=world.pats_booking, actor=participant)  # audited: a new version
+    assert api.get(f"runs/{run.pk}").json()["places_left"] == 1
+    assert api.get("runs").json()["items"][0]["places_left"] == 1

@@ -4,9 +4,14 @@ left. Anyone may read it without a token; a token must have `read:catalogue`."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -15,6 +20,7 @@ from trainingdesk.api.models import Scope
 from trainingdesk.api.pagination import PageParams, paginate
 from trainingdesk.api.problems import COMMON
 from trainingdesk.api.schemas import Id, PathId, Price, Time
+from trainingdesk.audit.log import latest_change
 from trainingdesk.catalogue import seats
 from trainingdesk.catalogue.models import (
     BookingState,
@@ -34,6 +40,23 @@ def _may_read(request: HttpRequest) -> Caller:
     if caller.token is not None:
         caller.require(Scope.READ_CATALOGUE)
     return caller
+
+
+def _shared(request: HttpRequest, build: Callable[[], Schema]) -> HttpResponse:
+    """The catalogue's answer at this address, the same for every caller: kept in the shared
+    cache under the newest audit entry's id (every change to a run, an option or a booking is
+    audited, so any change makes a new key at once) for at most PUBLIC_PAGE_CACHE_SECONDS, as
+    the catalogue's pages are (booking opens and closes with time). `build` may raise Http404,
+    which is never kept."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    address = f"{request.get_host()}|{request.get_full_path()}|{latest_change()}"
+    key = "api-catalogue:" + hashlib.sha256(address.encode()).hexdigest()
+    body = cache.get(key) if seconds else None
+    if body is None:
+        body = json.dumps(build().model_dump(mode="json"))
+        if seconds:
+            cache.set(key, body, seconds)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 class LevelOut(Schema):
@@ -63,11 +86,15 @@ def _level(request: HttpRequest, level: Level) -> LevelOut:
 
 
 @router.get("/levels", response={200: LevelList, **COMMON}, summary="Every level of every programme")
-def list_levels(request: HttpRequest) -> LevelList:
+def list_levels(request: HttpRequest) -> HttpResponse:
     _may_read(request)
-    levels = (Level.objects.select_related("programme")
-              .order_by("programme__name", "programme_id", "position", "id"))
-    return LevelList(items=[_level(request, level) for level in levels])
+
+    def build() -> LevelList:
+        levels = (Level.objects.select_related("programme")
+                  .order_by("programme__name", "programme_id", "position", "id"))
+        return LevelList(items=[_level(request, level) for level in levels])
+
+    return _shared(request, build)
 
 
 class DayOut(Schema):
@@ -151,8 +178,12 @@ class RunFilters(PageParams):
 
 @router.get("/runs", response={200: RunPage, **COMMON},
             summary="Published runs, by first day (cursor pagination)")
-def list_runs(request: HttpRequest, filters: Query[RunFilters]) -> RunPage:
+def list_runs(request: HttpRequest, filters: Query[RunFilters]) -> HttpResponse:
     _may_read(request)
+    return _shared(request, lambda: _run_page(request, filters))
+
+
+def _run_page(request: HttpRequest, filters: RunFilters) -> RunPage:
     runs = _runs().filter(first_date__isnull=False)  # type: ignore[misc]  # annotated
     if filters.starts_after:
         runs = runs.filter(first_date__gt=filters.starts_after)  # type: ignore[misc]
@@ -165,9 +196,13 @@ def list_runs(request: HttpRequest, filters: Query[RunFilters]) -> RunPage:
 
 
 @router.get("/runs/{run_id}", response={200: RunOut, **COMMON}, summary="One run")
-def get_run(request: HttpRequest, run_id: PathId) -> RunOut:
+def get_run(request: HttpRequest, run_id: PathId) -> HttpResponse:
     _may_read(request)
-    run = _runs().filter(pk=run_id).first()
-    if run is None:
-        raise Http404("No such run")
-    return _run_rows(request, [run])[0]
+
+    def build() -> RunOut:
+        run = _runs().filter(pk=run_id).first()
+        if run is None:
+            raise Http404("No such run")
+        return _run_rows(request, [run])[0]
+
+    return _shared(request, build)
