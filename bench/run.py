@@ -380,6 +380,36 @@ def api_catalogue_token(bench: Bench) -> list[Measurement]:
                              viewer="a coordinator's API token")
 
 
+@scenario("api_bookings", needs=(FLOOR,),
+          description="/api/v1/bookings?limit=100 with the coordinator's token: a page of 100")
+def api_bookings(bench: Bench) -> list[Measurement]:
+    """Issue 12's goal: a page of 100 bookings in a fixed number of queries, counted in this
+    process for a page of 1 and a page of 100 (the same); its throughput is a reading."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    run, option = seed_run(title="API bookings", capacity=150, first_day=_days_from_today(60))
+    seed_confirmed_bookings(run, option, seed_people(120, prefix="api-bookings-"))
+    headers = _api_token(["read:bookings"])
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=headers["Authorization"])
+    queries, paths = {}, {size: f"/api/v1/bookings?limit={size}&run={run.pk}" for size in (1, 100)}
+    for size, path in paths.items():
+        client.get(path)  # the token's last use and the minute's count are written once
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200 or len(response.json()["items"]) != size:
+            raise RuntimeError(f"a page of {size} bookings answered {response.status_code}")
+        queries[size] = len(captured)
+    result = bench.load("api_bookings", paths[100], headers)
+    context = bench.context(queries=queries, paths=paths)
+    return page_measurements(bench, "api_bookings", result, paths[100], share=None) + [
+        Measurement("api_bookings.queries_1", queries[1], "queries", "", None, context),
+        Measurement("api_bookings.queries_100", queries[100], "queries",
+                    f"same as a page of 1 ({queries[1]})", queries[100] == queries[1], context),
+    ]
+
+
 REGISTER_SIZES = (20, 200)
 
 
