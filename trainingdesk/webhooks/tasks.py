@@ -173,11 +173,14 @@ def record(delivery: Delivery, outcome: Outcome) -> str:
                                        response_status=outcome.status, error=outcome.error,
                                        response_ms=outcome.ms, response_excerpt=outcome.excerpt)
         Delivery.objects.filter(pk=delivery.pk).update(**fields)
+        # The endpoint's run of failures, as read with the claim: written only when it changes
+        # (a success after failures, a failure after successes), not on every try.
         endpoint = Endpoint.objects.filter(pk=delivery.endpoint_id)
-        if outcome.error:
+        was_failing = delivery.endpoint.failing_since is not None
+        if outcome.error and not was_failing:
             endpoint.filter(failing_since__isnull=True).update(failing_since=outcome.at)
-        else:
-            endpoint.filter(failing_since__isnull=False).update(failing_since=None)
+        elif not outcome.error and was_failing:
+            endpoint.update(failing_since=None)
     if next_at is not None:
         enqueue_delivery(delivery.pk, run_after=next_at)
     return result
