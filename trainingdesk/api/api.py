@@ -15,7 +15,7 @@ from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
-from trainingdesk.api import bookings, catalogue, invoices, problems
+from trainingdesk.api import bookings, catalogue, invoices, problems, records
 
 DESCRIPTION = """Trainingdesk's API: the public catalogue, bookings, invoices and credit notes.
 
@@ -59,3 +59,4 @@ problems.register(api)
 api.add_router("/", catalogue.router)
 api.add_router("/", bookings.router)
 api.add_router("/", invoices.router)
+api.add_router("/", records.router)
