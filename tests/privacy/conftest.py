@@ -105,7 +105,14 @@ def everything(person: User, *, trainer: User, coordinator: User, assessor: User
             answers=admissions.Answers(registration_body="HCPC", registration_number=REGISTRATION,
                                        covering_letter=f"Please call me on {PHONE}."),
             files={"covering_letter": png()})
+        run.level.approves_automatically = False  # so the coordinator asks, and they answer
+        run.level.save(update_fields=["approves_automatically"])
         admissions.submit(application=application, actor=person)
+        admissions.decide(application=application, decision="ask", actor=coordinator,
+                          reason=f"Could {person.full_name} send the registration certificate?")
+        admissions.answer(application=application, actor=person,
+                          text=f"It is on its way; or call me on {PHONE}.")
+        admissions.decide(application=application, decision="approve", reason="", actor=coordinator)
         booking = book(participant=person, run_id=run.pk, option_id=run.options.get().pk,
                        payer=PayerDetails(billing_name=person.full_name, billing_address=ADDRESS,
                                           billing_postcode=POSTCODE, invoice_email=person.email))

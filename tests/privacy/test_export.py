@@ -59,6 +59,8 @@ def test_the_export_holds_every_kind_of_record_and_their_files(someone):
     (application,) = read(files, "applications.json")
     assert PHONE in application["covering_letter"]
     assert application["evidence"][0]["original_name"] == "letter.png"
+    assert [m["from_coordinator"] for m in application["messages"]] == [True, False]
+    assert PHONE in application["messages"][1]["text"]
     assert read(files, "supervision.json")["own_supervisor"][0]["name"] == SUPERVISOR
     (portfolio,) = read(files, "coursework.json")
     (submission,) = portfolio["submissions"]

@@ -105,3 +105,9 @@ def test_the_requests_list_takes_the_same_queries_for_one_request_or_many(client
 def test_the_profile_page_links_to_your_data(client, participant):
     client.force_login(participant)
     assert reverse("privacy:my_data") in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_the_back_office_links_to_the_erasure_requests(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("control:runs")).content.decode()
+    assert reverse("privacy:erasure_requests") in page

@@ -676,6 +676,8 @@ def _scrub_audit(person: User, needles: list[str], scrub: Any, theirs: Q) -> Non
         if entry.pk in about_them:
             entry.before = _blank_personal(entry.before)
             entry.after = _blank_personal(entry.after)
+            # Reasons about their rows are theirs too: an answer, an extension's health reason.
+            entry.reason = ERASED if entry.reason else ""
         entry.before = scrub(entry.before)
         entry.after = scrub(entry.after)
         entry.reason = scrub(entry.reason)
