@@ -190,3 +190,14 @@ def test_anonymous_callers_are_limited_by_their_address(api, db, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 2
     assert [api.get("levels").status_code for _ in range(3)] == [200, 200, 429]
     assert api.client.get("/api/v1/levels", REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_a_method_an_address_does_not_take_is_a_405_problem_naming_those_it_does(api, world):
+    response = api.call("DELETE", "levels")
+    body = assert_problem(response, 405)
+    assert response["Allow"] == "GET" and body["detail"] == "This address takes GET."
+
+
+def test_an_address_the_api_does_not_have_is_a_404_problem(api, db):
+    body = assert_problem(api.get("no/such/thing"), 404)
+    assert "/api/v1/docs" in body["detail"]

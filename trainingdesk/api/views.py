@@ -4,21 +4,25 @@ tokens in the back office) and Swagger UI's files for the docs page."""
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import ninja
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from trainingdesk.accounts.models import User
-from trainingdesk.api import services
+from trainingdesk.api import problems, services
 from trainingdesk.api.forms import OrganisationTokenForm, TokenForm
 from trainingdesk.api.models import ApiToken
+from trainingdesk.api.problems import Problem
 from trainingdesk.lib.access import coordinator_required
 
 # Swagger UI as django-ninja ships it (served from here: the docs need no CDN).
@@ -108,3 +112,29 @@ def revoke_organisation_token(request: HttpRequest, token_id: int) -> HttpRespon
                                 "longer works.") % {"name": token.name,
                                                     "organisation": token.owner_name})
     return redirect("api_tokens:organisations")
+
+
+def _problem(problem: Problem) -> HttpResponse:
+    return problems.response(problem)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/v1/: a problem, like every other answer of the API."""
+    return _problem(Problem(404, "There is no such address in this API: see /api/v1/docs.",
+                            kind="not-found"))
+
+
+def problem_when_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """django-ninja answers a method an address does not take with a plain-text 405; this
+    answers it as a problem, keeping its Allow header."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and "problem" not in response.get("Content-Type", ""):
+            allowed = response.get("Allow", "")
+            return _problem(Problem(405, f"This address takes {allowed or 'no other method'}.",
+                                    kind="method-not-allowed", headers={"Allow": allowed}))
+        return response
+
+    return wrapped
