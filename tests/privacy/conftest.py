@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import time_machine
@@ -151,10 +152,12 @@ def everything(person: User, *, trainer: User, coordinator: User, assessor: User
 
 
 @pytest.fixture
-def someone(trainer: User, coordinator: User, assessor: User,
+def someone(django_capture_on_commit_callbacks: Any, trainer: User, coordinator: User, assessor: User,
             foundation: Level,  # noqa: F811
             coursework_level: Level, advanced_run: CourseRun) -> Someone:  # noqa: F811
     person = UserFactory(full_name=NAME, email=EMAIL)
-    return everything(person, trainer=trainer, coordinator=coordinator, assessor=assessor,
-                      foundation=foundation, run=advanced_run)
+    # What each change queues when it commits runs too: the emails are written out and sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        return everything(person, trainer=trainer, coordinator=coordinator, assessor=assessor,
+                          foundation=foundation, run=advanced_run)
 

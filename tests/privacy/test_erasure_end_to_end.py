@@ -164,6 +164,17 @@ def test_after_erasure_they_cannot_sign_in_and_their_session_is_over(erased, cli
     assert response.status_code != 302 or "_auth_user_id" not in client.session
 
 
+def test_after_erasure_the_emails_to_them_lose_their_text_and_context(erased):
+    from trainingdesk.notifications.models import Email
+
+    someone = erased[0]
+    to_them = Email.objects.filter(to=[f"erased-{someone.person.pk}@erased.invalid"])
+    assert to_them.filter(rendered=True, status="sent").count() >= 5  # written out and sent
+    assert [(e.body, e.context) for e in to_them if e.body or e.context] == []
+    assert all(e.status == "failed" for e in to_them if not e.rendered)  # not sent now
+    assert not Email.objects.filter(body__icontains="Zoë").exists()  # a first name too
+
+
 def test_after_erasure_their_api_tokens_are_revoked(erased):
     someone = erased[0]
     tokens = ApiToken.objects.filter(user=someone.person)
