@@ -1,7 +1,7 @@
-"""Schemathesis against the live contract: every operation, called with a coordinator's and
-with a participant's token, never answers 500 and every answer matches its schema in
-/api/v1/openapi.json. Kept small (20 examples an operation) and deterministic (derandomized),
-so it runs in every `make test`."""
+"""Schemathesis against the live contract: every operation, called with a coordinator's, a
+participant's and an employer's token and with none, never answers 500 and every answer matches
+its schema in /api/v1/openapi.json. Kept small (20 examples an operation) and deterministic
+(derandomized), so it runs in every `make test`."""
 
 from __future__ import annotations
 
@@ -60,3 +60,19 @@ def test_the_api_keeps_its_contract_for_the_coordinator(case, world):
           suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_contract_for_a_participant(case, world):
     _check(case, world.tokens["participant"])
+
+
+@pytest.mark.usefixtures("_in_the_test_s_transaction")
+@schema.parametrize()
+@settings(max_examples=20, derandomize=True, deadline=None,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_contract_for_an_employer(case, world):
+    _check(case, world.tokens["employer"])
+
+
+@pytest.mark.usefixtures("_in_the_test_s_transaction")
+@schema.parametrize()
+@settings(max_examples=20, derandomize=True, deadline=None,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_contract_without_a_token(case, world):
+    case.call_and_validate(checks=CHECKS)
