@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.urls import reverse
+
 from tests.api.conftest import Api
 
 
@@ -37,3 +40,16 @@ def test_the_docs_page_loads_everything_from_this_site(api: Api, db):
 def test_the_docs_serve_only_swagger_s_own_files(api: Api, db):
     assert api.get("/api/v1/docs/assets/..%2F..%2Fmain.py").status_code == 404
     assert api.get("/api/v1/docs/assets/redoc.standalone.js").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "participant", "trainer", "supervisor_user",
+                                     "assessor", "coordinator"])
+def test_the_docs_files_are_public_and_read_only_for_everyone(client, request, persona, db):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    url = reverse("api:docs_asset", args=["swagger-ui-bundle.js"])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "text/javascript"
+    assert b"".join(response.streaming_content)
+    assert client.post(url).status_code == 405
+    assert client.get(reverse("api:docs_asset", args=["settings.py"])).status_code == 404

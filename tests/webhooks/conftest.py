@@ -5,10 +5,8 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from tests.factories import UserFactory
 from tests.webhooks.receiver import Receiver, start
-from trainingdesk.accounts.models import Role, User
-from trainingdesk.accounts.roles import grant_role
+from trainingdesk.accounts.models import User
 from trainingdesk.lib import events
 from trainingdesk.webhooks import services
 from trainingdesk.webhooks.models import Endpoint
@@ -30,20 +28,6 @@ def receiver() -> Iterator[Receiver]:
     yield found
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def supervisor(db: None) -> User:
-    user = UserFactory(full_name="Sue Supervisor", email="sue@example.org")
-    grant_role(user, Role.SUPERVISOR)
-    return user
-
-
-@pytest.fixture
-def assessor(db: None) -> User:
-    user = UserFactory(full_name="Asha Assessor", email="asha@example.org")
-    grant_role(user, Role.ASSESSOR)
-    return user
 
 
 def make_endpoint(coordinator: User, receiver: Receiver, types: list[str] | None = None,

@@ -52,7 +52,8 @@ def _state() -> tuple[Any, ...]:
 def test_staff_and_participants_are_refused_every_page_and_change_nothing(
     client, request, persona, endpoint, delivery, receiver, django_capture_on_commit_callbacks,
 ):
-    client.force_login(request.getfixturevalue(persona))
+    # The personas are tests/conftest.py's; its supervisor is `supervisor_user`.
+    client.force_login(request.getfixturevalue({"supervisor": "supervisor_user"}.get(persona, persona)))
     for page in _pages(endpoint, delivery):
         assert client.get(page).status_code == 403, page
     before = _state()
