@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.admissions.services import Answers
+from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.lib.text import refuse_bidi_controls
 
 # A text field with its format in the hint, not the browser's date picker: a completion date is one
@@ -65,13 +66,8 @@ class ApplicationForm(forms.Form):
         )
 
     def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        files = {"prerequisite": "prerequisite_file", "covering_letter": "covering_letter_file"}
-        for field, messages in error.message_dict.items():
-            name = files.get(field, field)
-            self.add_error(name if name in self.fields else None, messages)
+        add_service_errors(self, error, renamed={"prerequisite": "prerequisite_file",
+                                                 "covering_letter": "covering_letter_file"})
 
 
 class DecisionForm(forms.Form):

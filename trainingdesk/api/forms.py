@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.accounts.models import Organisation
 from trainingdesk.api.models import Scope
+from trainingdesk.lib.forms import add_service_errors
 
 # What a person's own token may be given: what is about them. The coordinator's organisation
 # tokens may have any scope.
@@ -46,12 +47,7 @@ class TokenForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
     def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                field = "expires_on" if name == "expires_at" else name
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        add_service_errors(self, error, renamed={"expires_at": "expires_on"})
 
 
 class OrganisationTokenForm(TokenForm):

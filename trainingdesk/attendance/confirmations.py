@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from trainingdesk.accounts.models import User
 from trainingdesk.attendance import services
-from trainingdesk.attendance.forms import add_service_errors
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.lib.access import coordinator_required
+from trainingdesk.lib.forms import add_service_errors
 
 
 class KeepForm(forms.Form):

@@ -18,15 +18,6 @@ MISSES_MINUTES = (MarkStatus.LATE, MarkStatus.LEFT_EARLY)
 MAX_ROW_ERRORS_SHOWN = 20
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: at the field it names, at the top otherwise."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class MarkForm(forms.Form):
     """One participant's mark on one day's register, as a row posts it. It validates only: the
     register draws its rows as plain HTML (views.MarkRow), with the ids this form's auto_id

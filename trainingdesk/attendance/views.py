@@ -30,11 +30,11 @@ from trainingdesk.attendance.forms import (
     MarkForm,
     ZoomDecisionForm,
     ZoomUploadForm,
-    add_service_errors,
 )
 from trainingdesk.attendance.models import AttendanceMark, MarkSource, MarkStatus
 from trainingdesk.catalogue.models import CourseRun, TrainingDay
 from trainingdesk.lib.access import coordinator_required
+from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.lib.zones import format_clock, format_day
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from trainingdesk.bookings.control_selectors import OWED, PAST, REFUND_DUE, SETTLED, UPCOMING
@@ -17,17 +16,6 @@ from trainingdesk.catalogue.models import CourseRun, Level, PriceOption, RunStat
 from trainingdesk.invoicing.models import Invoice, PaymentKind, PaymentMethod
 from trainingdesk.lib.money import format_gbp
 from trainingdesk.lib.zones import format_short_day
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: at a field when it names one of the form's
-    fields, at the top otherwise."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # --- filters ---------------------------------------------------------------------------------
 

@@ -35,7 +35,6 @@ from trainingdesk.bookings.control_forms import (
     PlacesForm,
     RunFilterForm,
     TransferForm,
-    add_service_errors,
 )
 from trainingdesk.bookings.forms import BookForSomeoneForm
 from trainingdesk.bookings.models import Booking, Payer
@@ -44,6 +43,7 @@ from trainingdesk.catalogue.models import CourseRun
 from trainingdesk.invoicing.selectors import customer_balances
 from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.csvfiles import csv_response
+from trainingdesk.lib.forms import add_service_errors
 
 
 def _actor(request: HttpRequest) -> User:

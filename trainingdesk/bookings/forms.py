@@ -20,6 +20,7 @@ from trainingdesk.accounts.models import Organisation, User
 from trainingdesk.bookings import pricing
 from trainingdesk.bookings.models import DiscountCode, Payer
 from trainingdesk.bookings.services import PayerDetails, discount_rule, looks_like_postcode
+from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.lib.text import refuse_bidi_controls
 
 # Where a field-keyed refusal from the service belongs on this form, by who pays. The form
@@ -228,13 +229,8 @@ class BookingForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a refusal from the service beside the field it is about, or at the top."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
         employer = self.cleaned_data.get("payer") == Payer.EMPLOYER
-        for field, messages in error.message_dict.items():
-            name = _EMPLOYER_FIELDS.get(field, field) if employer else field
-            self.add_error(name if name in self.fields else None, messages)
+        add_service_errors(self, error, renamed=_EMPLOYER_FIELDS if employer else None)
 
 
 class BookForSomeoneForm(BookingForm):

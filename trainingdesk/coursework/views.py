@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from trainingdesk.accounts.models import User
-from trainingdesk.attendance.forms import add_service_errors
 from trainingdesk.bookings.models import Payer
 from trainingdesk.catalogue.models import ComponentKind, CourseworkComponent, Level
 from trainingdesk.coursework import rules, services
@@ -45,6 +44,7 @@ from trainingdesk.coursework.models import (
 )
 from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.files import private_file_response
+from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.lib.wordcount import WHAT_IS_COUNTED
 
 

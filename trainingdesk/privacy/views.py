@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from trainingdesk.accounts.models import User
-from trainingdesk.attendance.forms import add_service_errors
 from trainingdesk.lib.access import coordinator_required
+from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.privacy import services
 from trainingdesk.privacy.forms import AskErasureForm, ConfirmErasureForm, RefuseErasureForm
 from trainingdesk.privacy.models import ErasureRequest, ErasureStatus

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_http_methods
 
 from trainingdesk.accounts.models import User
 from trainingdesk.accounts.services import remember_zoom_report_zone
-from trainingdesk.attendance.forms import ZoomUploadForm, add_service_errors
+from trainingdesk.attendance.forms import ZoomUploadForm
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.lib.access import coordinator_required
+from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.lib.zones import UK, aware
 from trainingdesk.supervision import services
 from trainingdesk.supervision import zoom as zoom_session

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from trainingdesk.accounts.models import User
-from trainingdesk.bookings.control_forms import add_service_errors
 from trainingdesk.lib.access import coordinator_required
+from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.webhooks import services
 from trainingdesk.webhooks.forms import EVENT_LABELS, EndpointForm
 from trainingdesk.webhooks.models import Delivery, DeliveryStatus, Endpoint
