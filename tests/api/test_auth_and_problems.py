@@ -163,13 +163,11 @@ def test_a_failure_is_a_500_problem_without_a_traceback(api, world, monkeypatch)
     assert body["type"] == "urn:trainingdesk:problem:server-error"
 
 
-def test_a_service_s_permission_refusal_is_403(api, world, coordinator, employer):
-    """An organisation's token acts as the coordinator who made it: once they are no longer
-    the coordinator, it may not book for anyone."""
-    from trainingdesk.accounts.models import Role
-    coordinator.groups.filter(name=Role.COORDINATOR).delete()
+def test_a_coordinator_s_own_token_may_not_book_for_others_once_they_are_not_coordinator(
+        api, world, coordinator):
+    coordinator.groups.clear()
     before = Booking.objects.count()
-    body = assert_problem(api.post("bookings", world.tokens["employer"], {
+    body = assert_problem(api.post("bookings", world.tokens["coordinator"], {
         "run": world.pats_booking.run_id, "option": world.pats_booking.option_id,
         "terms_accepted": True, "participant_email": "someone@example.org",
         "participant_name": "Some One"}), 403)

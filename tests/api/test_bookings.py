@@ -7,12 +7,14 @@ import datetime as dt
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.api.conftest import KINDS, Api, World, assert_problem, self_paying
 from tests.factories import UserFactory
+from trainingdesk.accounts.models import User
 from trainingdesk.api import services as tokens
 from trainingdesk.audit.models import AuditEntry
 from trainingdesk.bookings.models import Booking, BookingStatus
@@ -262,3 +264,55 @@ def test_a_page_of_100_bookings_takes_as_many_queries_as_a_page_of_one(api, worl
     many = _page_queries(api, world.tokens["coordinator"])
     assert len(api.get("bookings?limit=100", world.tokens["coordinator"]).json()["items"]) == 100
     assert many == one
+
+
+# --- an employer's token is the employer, not the coordinator who made it ---------------------
+
+def test_an_employer_token_may_not_cancel_once_the_run_has_started_but_a_coordinator_may(
+        api, world, run):
+    reference = world.pats_booking.reference
+    started = run.first_day().starts_at + dt.timedelta(hours=1)
+    with time_machine.travel(started, tick=False):
+        before = _state()
+        body = assert_problem(api.post(f"bookings/{reference}/cancel", world.tokens["employer"]), 422)
+        assert body["detail"] == "This run has started: ask the training coordinator to cancel."
+        assert _state() == before
+        response = api.post(f"bookings/{reference}/cancel", world.tokens["coordinator"])
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("payer", [{"payer": "self"}, {"payer": "employer", "organisation": "other"}])
+def test_an_employer_token_may_book_only_places_its_organisation_pays_for(
+        api, world, run, option, other_employer, payer):
+    run.capacity = 10
+    run.save()
+    if payer.get("organisation") == "other":
+        payer = {**payer, "organisation": other_employer.pk}
+    before = _state()
+    body = assert_problem(api.post("bookings", world.tokens["employer"], _booking(
+        run, option, participant_email="staff@example.org", participant_name="Sam Staff",
+        billing_name="Sam Staff", billing_address="1 Road", invoice_email="sam@example.org",
+        **payer)), 422)
+    assert body["errors"] == [{"field": "payer", "pointer": "/payer", "message":
+                               "An employer books and cancels only the places it pays for."}]
+    assert _state() == before
+    assert not User.objects.filter(email="staff@example.org").exists()
+
+
+def test_an_employer_token_outlives_its_maker_s_coordinator_role_and_account(
+        api, world, run, option, coordinator):
+    run.capacity = 10
+    run.save()
+    coordinator.groups.clear()  # no longer the coordinator
+    response = api.post("bookings", world.tokens["employer"], _booking(
+        run, option, participant_email="staff@example.org", participant_name="Sam Staff"))
+    assert response.status_code == 201, response.content
+    created = AuditEntry.objects.get(action="api.booking.created")
+    assert created.actor == coordinator  # who answers for the token, though no longer coordinator
+    coordinator.delete()
+    reference = response.json()["reference"]
+    response = api.post(f"bookings/{reference}/cancel", world.tokens["employer"])
+    assert response.status_code == 200, response.content
+    cancelled = AuditEntry.objects.get(action="api.booking.cancelled")
+    assert cancelled.actor is None and cancelled.after["on_behalf_of"] == "Northshire NHS Foundation Trust"

@@ -180,3 +180,25 @@ def test_only_the_coordinator_cancels_a_run_and_must_say_why(run, participant, c
     cancel_run(run=run, actor=coordinator, reason="Venue closed", now=NOW)
     with pytest.raises(ValidationError, match="already cancelled"):
         cancel_run(run=run, actor=coordinator, reason="Venue closed", now=NOW)
+
+
+def test_an_employer_cancels_the_places_it_pays_for_under_the_terms_and_no_others(
+        participant, run, with_supervision, terms, coordinator):
+    from trainingdesk.accounts.models import Organisation
+    from trainingdesk.bookings.services import PayerDetails
+    northshire = Organisation.objects.create(name="Northshire Trust", billing_address="1 Road",
+                                             invoice_email="ap@example.org")
+    southshire = Organisation.objects.create(name="Southshire Council", billing_address="2 Road",
+                                             invoice_email="ap@example.net")
+    booking = book(participant=participant, run_id=run.pk, option_id=with_supervision.pk,
+                   payer=PayerDetails(payer="employer", organisation_id=northshire.pk), now=NOW)
+    with pytest.raises(ValidationError) as refused:
+        cancel_booking(booking=booking, actor=coordinator, employer=southshire,
+                       now=days_before(27))
+    assert refused.value.message_dict == {
+        "payer": ["An employer books and cancels only the places it pays for."]}
+    # Its maker is the coordinator, but the employer cancels under the terms, as staff would.
+    cancel_booking(booking=booking, actor=coordinator, employer=northshire, full_refund=True,
+                   now=days_before(27))
+    assert [d.total_gross for d in booking.invoices.order_by("id")] == [
+        Decimal("792.00"), Decimal("792.00"), Decimal("396.00")]

@@ -120,11 +120,14 @@ def register_participant(*, email: str, full_name: str, password: str) -> User:
     return user
 
 
-def person_booked_for(*, email: str, full_name: str, actor: User) -> User:
+def person_booked_for(*, email: str, full_name: str, actor: User | None,
+                      employer: Organisation | None = None) -> User:
     """The person a coordinator books a place for (on the phone, or one of an employer's staff):
     the account with that email, or a new one with no password, which the person can claim with
-    "Forgot your password?". Only the coordinator may do this."""
-    require_coordinator(actor, "book places for other people")
+    "Forgot your password?". Only the coordinator may do this, or an `employer` booking its own
+    staff (`actor` is then whoever answers for it, or None)."""
+    if employer is None:
+        require_coordinator(actor, "book places for other people")
     email = normalise_email(email)
     existing = User.objects.filter(email=email).first()
     if existing is not None:

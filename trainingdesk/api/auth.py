@@ -61,7 +61,8 @@ class Caller:
     @property
     def actor(self) -> User | None:
         """Whom the audit log names for a write: the token's person, or, for an organisation's
-        token, the coordinator who made it (and answers for what it may do)."""
+        token, whoever made it (None once their account is gone). It is not what the token may
+        do: an organisation's token acts as its employer (`bookings.services.book`)."""
         if self.token is None:
             return None
         return self.token.user or self.token.created_by

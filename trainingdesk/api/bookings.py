@@ -2,8 +2,9 @@
 and cancel, through `bookings.services` exactly as the web pages call it.
 
 Who books: a person's token books for its person (the coordinator's for anyone, by email); an
-organisation's token books its staff, by email, as places the organisation pays for, acting as
-the coordinator who made the token (the one the booking service lets book for others).
+organisation's token books its staff, by email, as places the organisation pays for, and cancels
+them under the provider's terms: the booking service's `employer`, with none of the
+coordinator's powers, whoever made the token.
 """
 
 from __future__ import annotations
@@ -154,23 +155,18 @@ class BookingIn(Input):
 
 
 def _payer(caller: Caller, data: BookingIn) -> services.PayerDetails:
-    if caller.organisation is not None:
-        if data.payer == Payer.SELF or (data.organisation not in (None, caller.organisation.pk)):
-            raise ValidationError({"payer": "An organisation's token books places that "
-                                            "organisation pays for."})
-        return services.PayerDetails(
-            payer=Payer.EMPLOYER, organisation_id=caller.organisation.pk,
-            billing_name=data.billing_name, billing_address=data.billing_address,
-            billing_postcode=data.billing_postcode, invoice_email=data.invoice_email,
-            purchase_order=data.purchase_order)
+    """What the request says of the payer; an organisation's token by default pays itself (and
+    the booking service refuses it any other payer)."""
+    employer = caller.organisation
     return services.PayerDetails(
-        payer=data.payer or Payer.SELF, organisation_id=data.organisation,
+        payer=data.payer or (Payer.EMPLOYER if employer else Payer.SELF),
+        organisation_id=data.organisation or (employer.pk if employer else None),
         billing_name=data.billing_name, billing_address=data.billing_address,
         billing_postcode=data.billing_postcode, invoice_email=data.invoice_email,
         purchase_order=data.purchase_order)
 
 
-def _participant(caller: Caller, actor: User, data: BookingIn) -> User:
+def _participant(caller: Caller, actor: User | None, data: BookingIn) -> User:
     email = (data.participant_email or "").strip()
     own = caller.user
     if own is not None and (not email or email.lower() == own.email.lower()):
@@ -181,7 +177,8 @@ def _participant(caller: Caller, actor: User, data: BookingIn) -> User:
         raise ValidationError({"participant_email": "Enter the email address of the person the "
                                                     "place is for."})
     try:
-        return person_booked_for(email=email, full_name=data.participant_name, actor=actor)
+        return person_booked_for(email=email, full_name=data.participant_name, actor=actor,
+                                 employer=caller.organisation)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             raise
@@ -193,9 +190,6 @@ def _book(request: HttpRequest, caller: Caller, token: ApiToken, data: BookingIn
     if not data.terms_accepted:
         raise ValidationError({"terms_accepted": TERMS_REFUSAL})
     actor = caller.actor
-    if actor is None:  # an organisation's token whose maker's account is gone
-        raise Problem(403, "This token's maker no longer exists: ask for a new token.",
-                      kind="forbidden")
     if not CourseRun.objects.filter(pk=data.run).exists():
         raise ValidationError({"run": "There is no such run."})
     now = timezone.now()
@@ -204,9 +198,9 @@ def _book(request: HttpRequest, caller: Caller, token: ApiToken, data: BookingIn
         booking = services.book(
             participant=participant, run_id=data.run, option_id=data.option,
             payer=_payer(caller, data), discount_code=data.discount_code,
-            terms_accepted_at=now, now=now, actor=actor)
+            terms_accepted_at=now, now=now, actor=actor, employer=caller.organisation)
         log_action(actor, "api.booking.created", booking,
-                   after={"api_token": token.pk, "token": str(token)})
+                   after=token.audit_note())
     fresh = _rows(Booking.objects.filter(pk=booking.pk)).get()
     return 201, _out(request, fresh).model_dump(mode="json")
 
@@ -228,13 +222,11 @@ def _cancel(request: HttpRequest, caller: Caller, token: ApiToken, reference: st
             reason: str) -> tuple[int, dict[str, Any]]:
     booking = _visible(caller, reference)
     actor = caller.actor
-    if actor is None:
-        raise Problem(403, "This token's maker no longer exists: ask for a new token.",
-                      kind="forbidden")
     with transaction.atomic():
-        services.cancel_booking(booking=booking, actor=actor, reason=reason)
+        services.cancel_booking(booking=booking, actor=actor, reason=reason,
+                                employer=caller.organisation)
         log_action(actor, "api.booking.cancelled", booking,
-                   after={"api_token": token.pk, "token": str(token)})
+                   after=token.audit_note())
     fresh = _rows(Booking.objects.filter(pk=booking.pk)).get()
     return 200, _out(request, fresh).model_dump(mode="json")
 

@@ -89,6 +89,10 @@ class ApiToken(models.Model):
     def owner_name(self) -> str:
         return str(self.organisation or self.user)
 
+    def audit_note(self) -> dict[str, object]:
+        """What a write's audit entry says of the token it came through."""
+        return {"api_token": self.pk, "token": str(self), "on_behalf_of": self.owner_name}
+
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
 

@@ -109,6 +109,7 @@ def book(
     terms_accepted_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
     actor: User | None = None,
+    employer: Organisation | None = None,
 ) -> Booking:
     """Book a place on a run: a confirmed seat with its VAT invoice, or a place on the waitlist
     when the run is full. Refuses with a ValidationError (field-keyed where it belongs to one
@@ -116,11 +117,18 @@ def book(
     (same `submission_token`) returns the first booking instead of making another.
 
     `actor`: who made the booking, when not the participant (the coordinator booking for
-    someone on the phone, or for an employer's staff); audited as theirs."""
+    someone on the phone, or for an employer's staff); audited as theirs.
+
+    `employer`: an employer booking its own staff (its HR system, through the organisation's
+    API token): the place must be one it pays for, and `actor` is whoever answers for the
+    token (audited; None when their account is gone). It has none of the coordinator's powers."""
     now = now or timezone.now()
-    actor = actor or participant
-    if actor.pk != participant.pk:
-        require_coordinator(actor, "book places for other people")
+    if employer is not None:
+        refuse_unless_paid_by(employer, payer.payer, payer.organisation_id)
+    else:
+        actor = actor or participant
+        if actor.pk != participant.pk:
+            require_coordinator(actor, "book places for other people")
     if submission_token and (earlier := _earlier_submission(participant, submission_token)):
         return earlier
     vat = VatTable.load()  # the rates are not scarce: read before taking the run's lock
@@ -175,6 +183,15 @@ def book(
         if "one_active_booking_per_run" in message or "run_id, bookings_booking.participant_id" in message:
             raise ValidationError(ALREADY_BOOKED) from exc
         raise
+
+
+EMPLOYER_PAYS_ONLY = "An employer books and cancels only the places it pays for."
+
+
+def refuse_unless_paid_by(employer: Organisation, payer: str, organisation_id: int | None) -> None:
+    """The rule of an employer acting for its staff: the place is one it pays for."""
+    if payer != Payer.EMPLOYER or organisation_id != employer.pk:
+        raise ValidationError({"payer": EMPLOYER_PAYS_ONLY})
 
 
 def _earlier_submission(participant: User, token: uuid.UUID) -> Booking | None:
@@ -387,28 +404,32 @@ def cancellation_quote(*, booking: Booking, now: dt.datetime) -> CancellationQuo
 
 
 def cancel_booking(
-    *, booking: Booking, actor: User, reason: str = "", full_refund: bool = False,
-    now: dt.datetime | None = None, notify: bool = True,
+    *, booking: Booking, actor: User | None, reason: str = "", full_refund: bool = False,
+    now: dt.datetime | None = None, notify: bool = True, employer: Organisation | None = None,
 ) -> Booking:
     """Cancel a booking (or leave the waitlist). An invoiced booking gets a credit note for its
     invoice; when the provider's terms keep part of the price, a new invoice for that
     cancellation charge. The freed seat is offered to the first person on the waitlist.
 
-    Participants cancel under the provider's terms; the coordinator may refund in full."""
+    Participants cancel under the provider's terms; the coordinator may refund in full. An
+    `employer` (see `book`) cancels the places it pays for, under the terms, as the participant
+    would; `actor` is then whoever answers for it, or None."""
     return _cancel(booking=booking, actor=actor, reason=reason, full_refund=full_refund,
-                   now=now, notify=notify, waiting_only=False)
+                   now=now, notify=notify, waiting_only=False, employer=employer)
 
 
 def _cancel(
-    *, booking: Booking, actor: User, reason: str, full_refund: bool, now: dt.datetime | None,
-    notify: bool, waiting_only: bool,
+    *, booking: Booking, actor: User | None, reason: str, full_refund: bool,
+    now: dt.datetime | None, notify: bool, waiting_only: bool, employer: Organisation | None = None,
 ) -> Booking:
     now = now or timezone.now()
     with transaction.atomic():
         run = _lock_run(booking.run_id)
         booking = _lock_booking(booking.pk)
-        is_coordinator = actor.is_coordinator
-        if booking.participant_id != actor.pk and not is_coordinator:
+        is_coordinator = employer is None and actor is not None and actor.is_coordinator
+        if employer is not None:
+            refuse_unless_paid_by(employer, booking.payer, booking.organisation_id)
+        elif actor is None or (booking.participant_id != actor.pk and not is_coordinator):
             raise ValidationError("You can only cancel your own bookings.")
         if booking.status not in ACTIVE:
             raise ValidationError("This booking is already cancelled.")
