@@ -1,7 +1,8 @@
 """Schemathesis against the live contract: every operation, called with a coordinator's, a
-participant's and an employer's token and with none, never answers 500 and every answer matches
-its schema in /api/v1/openapi.json. Kept small (20 examples an operation) and deterministic
-(derandomized), so it runs in every `make test`."""
+participant's and an employer's token, with none, and with a token for each single scope, never
+answers 500 and every answer matches its schema in /api/v1/openapi.json. Kept small (20
+examples an operation, 8 for each scope) and deterministic (derandomized), so it runs in every
+`make test`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from trainingdesk.api import services as tokens
 from trainingdesk.api.api import api
+from trainingdesk.api.models import Scope
 
 # What /api/v1/openapi.json serves (the same call its view makes), read at collection, when the
 # database may not be used yet.
@@ -76,3 +79,15 @@ def test_the_api_keeps_its_contract_for_an_employer(case, world):
           suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_contract_without_a_token(case, world):
     case.call_and_validate(checks=CHECKS)
+
+
+@pytest.mark.usefixtures("_in_the_test_s_transaction")
+@pytest.mark.parametrize("scope", Scope.values)
+@schema.parametrize()
+@settings(max_examples=8, derandomize=True, deadline=None,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_contract_for_a_token_with_one_scope(case, world, coordinator, scope):
+    """The coordinator's token, which sees everything, limited to one scope: every other
+    operation must answer its 403 as the contract says."""
+    token = tokens.create_token(actor=coordinator, user=coordinator, name=scope, scopes=[scope])
+    _check(case, token.secret)
