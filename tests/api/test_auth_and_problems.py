@@ -145,6 +145,20 @@ def test_a_body_over_the_limit_is_413_and_saves_nothing(api, world, settings):
     assert Booking.objects.count() == before
 
 
+def test_a_body_sent_in_chunks_without_a_length_is_411_and_cancels_nothing(api, world):
+    """Django reads only the bytes Content-Length declares: unrefused, this cancellation would
+    go through without its reason."""
+    booking = world.pats_booking
+    response = api.client.post(
+        f"/api/v1/bookings/{booking.reference}/cancel", b'{"reason": "Changed jobs"}',
+        content_type="application/json", CONTENT_LENGTH="", HTTP_TRANSFER_ENCODING="chunked",
+        HTTP_AUTHORIZATION=f"Bearer {world.tokens['participant']}")
+    body = assert_problem(response, 411)
+    assert body["type"] == "urn:trainingdesk:problem:length-required"
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
 def test_a_missing_thing_is_404_problem(api, world):
     assert_problem(api.get("runs/2147483647"), 404)
     assert_problem(api.get("bookings/NOPE", world.tokens["coordinator"]), 404)

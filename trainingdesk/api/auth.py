@@ -2,9 +2,10 @@
 
 `TokenAuth` (ninja's HttpBearer, so the contract says how to authenticate) answers a `Caller`:
 the token and whom it acts for, or an anonymous caller where the operation allows one. It also
-refuses bodies over API_MAX_BODY_BYTES (413) and counts the request against the rate limit, per
-token or, for anonymous callers, per client address (429 with Retry-After). Each operation then
-asks `caller.require(Scope.X)`: a token without the scope is refused with 403.
+refuses bodies over API_MAX_BODY_BYTES (413) or without a length (411), and counts the request
+against the rate limit, per token or, for anonymous callers, per client address (429 with
+Retry-After). Each operation then asks `caller.require(Scope.X)`: a token without the scope is
+refused with 403.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ninja.security import HttpBearer
 
 from trainingdesk.accounts.models import Organisation, User
 from trainingdesk.api.models import ApiToken, hash_secret
-from trainingdesk.api.problems import Problem, too_large, unauthorised
+from trainingdesk.api.problems import Problem, length_required, too_large, unauthorised
 from trainingdesk.lib import ratelimit
 from trainingdesk.lib.clientip import client_address
 
@@ -112,8 +113,14 @@ class TokenAuth(HttpBearer):
 
 
 def _check_size(request: HttpRequest) -> None:
+    """Refuse a body over the limit before anything reads it. Django reads only as many bytes
+    as Content-Length says, so a body sent in chunks without one would be taken for an empty
+    body (a cancellation without its reason): refuse it with 411 instead."""
+    declared = request.META.get("CONTENT_LENGTH")
+    if not declared and request.META.get("HTTP_TRANSFER_ENCODING"):
+        raise length_required()
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(declared or 0)
     except ValueError:
         length = 0
     if length > settings.API_MAX_BODY_BYTES:

@@ -155,6 +155,11 @@ def too_large() -> Problem:
     return Problem(413, "The request body is too large.", kind="too-large")
 
 
+def length_required() -> Problem:
+    return Problem(411, "Send the body with a Content-Length header: a body sent in chunks, "
+                   "without one, is not read.", kind="length-required")
+
+
 # The answers every operation may give besides its own, for the OpenAPI contract.
 COMMON = {400: ProblemDetails, 401: ProblemDetails, 403: ProblemDetails, 404: ProblemDetails,
-          413: ProblemDetails, 422: ProblemDetails, 429: ProblemDetails}
+          411: ProblemDetails, 413: ProblemDetails, 422: ProblemDetails, 429: ProblemDetails}
