@@ -1178,6 +1178,8 @@ def bench_environment(database_url: str, workdir: Path, redis_url: str) -> dict[
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
+        # The webhooks scenario's receiver listens on this machine.
+        "WEBHOOK_ALLOW_LOOPBACK": "true",
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(workdir / "media"),
         "PRIVATE_ROOT": str(workdir / "private"),

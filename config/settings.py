@@ -338,6 +338,12 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_RETRY_DELAYS = tuple(int(seconds) for seconds in env_list(
     "WEBHOOK_RETRY_DELAYS", ["30", "120", "600", "3600", "21600", "86400"]))
 WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3, minimum=1)
+# Webhooks go to public addresses only, checked at each connection after the name is resolved
+# (so a name that later points inside is refused too): never to this server's own network, a
+# cloud's metadata service (169.254.169.254) or other private ranges. This machine (loopback) is
+# allowed while developing; an install inside an intranet may allow private addresses.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # Retention (privacy): coursework files are deleted this many days after the coursework is
 # decided (passed, or its resubmission time over); an account nobody has signed in to, with no
 # booking, application or coursework for this long, is erased; invoices, credit notes and

@@ -16,8 +16,10 @@ DELAYS = (30, 120, 600)  # seconds: growing, and few, so that a test reaches the
 
 @pytest.fixture(autouse=True)
 def _webhook_settings() -> Iterator[None]:
+    # The test's receiver listens on this machine, as a developer's does.
     with override_settings(WEBHOOK_RETRY_DELAYS=DELAYS, WEBHOOK_TIMEOUT_SECONDS=1,
-                           WEBHOOK_DISABLE_AFTER_DAYS=3):
+                           WEBHOOK_DISABLE_AFTER_DAYS=3, WEBHOOK_ALLOW_LOOPBACK=True,
+                           WEBHOOK_ALLOW_PRIVATE_ADDRESSES=False):
         yield
 
 

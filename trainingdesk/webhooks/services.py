@@ -45,9 +45,28 @@ def _is_local(host: str) -> bool:
         return False
 
 
+def _private_address_refusal(host: str) -> str | None:
+    """What is wrong with an address that is plainly not public (this machine, a private or
+    link-local network), unless the settings allow it. A name is checked when it is resolved,
+    at each delivery (tasks.py)."""
+    if _is_local(host):
+        allowed = settings.WEBHOOK_ALLOW_LOOPBACK or settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    else:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return None
+        allowed = address.is_global or settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    if allowed:
+        return None
+    return _("%(host)s is not a public address: webhooks go only to systems on the internet.") % {
+        "host": host}
+
+
 def check_url(url: str) -> str:
     """An endpoint's address: https, or http to this machine (localhost) while developing
-    (DEBUG), for a receiver on one's own computer. Refused with a ValidationError on "url"."""
+    (DEBUG), for a receiver on one's own computer; never a private address unless the settings
+    allow it. Refused with a ValidationError on "url"."""
     url = url.strip()
     try:
         URLValidator(schemes=["http", "https"])(url)
@@ -58,9 +77,12 @@ def check_url(url: str) -> str:
     if parts.username or parts.password:
         raise ValidationError({"url": _("Leave the user name and password out of the address: "
                                         "requests are signed with the endpoint's secret instead.")})
+    host = parts.hostname or ""
+    if refusal := _private_address_refusal(host):
+        raise ValidationError({"url": refusal})
     if parts.scheme == "https":
         return url
-    if settings.DEBUG and _is_local(parts.hostname or ""):
+    if settings.DEBUG and _is_local(host):
         return url
     raise ValidationError({"url": _("The address must start with https://, so that what is sent "
                                     "is encrypted on its way.")})

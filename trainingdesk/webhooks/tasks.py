@@ -10,7 +10,12 @@ Signed as the Standard Webhooks specification says, by its reference library: `w
 `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`
 with the endpoint's `whsec_` secret. A 2xx answer is success; anything else (an error status, a
 redirect, which is never followed, a timeout or no connection) is a failed try, logged and tried
-again after the next of WEBHOOK_RETRY_DELAYS, and given up once they are used up."""
+again after the next of WEBHOOK_RETRY_DELAYS, and given up once they are used up.
+
+Sent only to public addresses: `requests-hardened` resolves the endpoint's name at each
+connection, refuses private, loopback, link-local and reserved addresses, and connects to the
+address it checked, so a name re-pointed between check and use gains nothing (see the settings
+WEBHOOK_ALLOW_LOOPBACK and WEBHOOK_ALLOW_PRIVATE_ADDRESSES)."""
 
 from __future__ import annotations
 
@@ -27,6 +32,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from requests_hardened import Config, HTTPSession
+from requests_hardened.ip_filter import InvalidIPAddress
 from standardwebhooks.webhooks import Webhook
 
 from trainingdesk.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Endpoint
@@ -36,8 +43,18 @@ log = logging.getLogger(__name__)
 USER_AGENT = "Trainingdesk-Webhooks/1"
 EXCERPT = 500  # characters of the receiver's answer kept in the log
 
-# One session a process: a worker sending many deliveries to one receiver reuses its connection.
-_session = requests.Session()
+# One session a process (for each address policy): a worker sending many deliveries to one
+# receiver reuses its connection.
+_sessions: dict[tuple[bool, bool], requests.Session] = {}
+
+
+def _session() -> requests.Session:
+    policy = (not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, bool(settings.WEBHOOK_ALLOW_LOOPBACK))
+    if policy not in _sessions:
+        _sessions[policy] = HTTPSession(Config(
+            ip_filter_enable=policy[0], ip_filter_allow_loopback_ips=policy[1],
+            never_redirect=True, default_timeout=None))
+    return _sessions[policy]
 
 
 def claim_seconds() -> int:
@@ -111,10 +128,13 @@ def post(delivery: Delivery) -> Outcome:
                              at=at, body=body)
     started = time.monotonic()
     try:
-        with _session.post(delivery.endpoint.url, data=body.encode(), headers=headers,
+        with _session().post(delivery.endpoint.url, data=body.encode(), headers=headers,
                            timeout=settings.WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False,
                            stream=True) as response:
             excerpt = response.raw.read(EXCERPT * 4, decode_content=True).decode("utf-8", "replace")
+    except InvalidIPAddress as exc:
+        return Outcome(at, None, f"Refused: the address is {exc}, not a public one; webhooks go "
+                       "only to public addresses", _ms(started))
     except (requests.Timeout, urllib3.exceptions.TimeoutError):
         return Outcome(at, None, f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS} s",
                        _ms(started))
