@@ -246,6 +246,21 @@ def test_bookings_filter_by_time_and_refuse_a_time_without_offset(api, world):
     assert_problem(api.get("bookings?created_after=2026-01-01T10:00:00", world.tokens["coordinator"]), 422)
 
 
+def test_an_integration_fetches_only_the_bookings_changed_since_its_last_sync(api, world):
+    token = world.tokens["coordinator"]
+    last_sync = timezone.now() + dt.timedelta(minutes=10)
+    with time_machine.travel(last_sync + dt.timedelta(minutes=5), tick=False):
+        api.post(f"bookings/{world.oscars_booking.reference}/cancel", token)
+    changed = api.get(f"bookings?updated_after={quote(last_sync.isoformat())}", token).json()
+    [item] = changed["items"]
+    assert item["reference"] == world.oscars_booking.reference
+    assert item["status"] == "cancelled"
+    assert dt.datetime.fromisoformat(item["updated_at"]) == last_sync + dt.timedelta(minutes=5)
+    # The cancellation offered the freed seat to nobody (the run has no waitlist): nothing else.
+    earlier = (last_sync - dt.timedelta(minutes=20)).isoformat()
+    assert len(api.get(f"bookings?updated_after={quote(earlier)}", token).json()["items"]) == 3
+
+
 def _page_queries(api: Api, token: str) -> int:
     api.get("bookings?limit=1", token)  # the token's last use and the minute's count exist now
     with CaptureQueriesContext(connection) as queries:

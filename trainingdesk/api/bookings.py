@@ -59,6 +59,7 @@ class BookingOut(Schema):
     waitlisted_at: Time | None
     offer_expires_at: Time | None
     cancelled_at: Time | None
+    updated_at: Time = Field(..., description="Its last change of any kind.")
     url: str
 
 
@@ -85,7 +86,7 @@ def _out(request: HttpRequest, booking: Booking) -> BookingOut:
         balance=Money.of(booking.balance),  # type: ignore[attr-defined]  # with_balance()
         created_at=booking.created_at, confirmed_at=booking.confirmed_at,
         waitlisted_at=booking.waitlisted_at, offer_expires_at=booking.offer_expires_at,
-        cancelled_at=booking.cancelled_at,
+        cancelled_at=booking.cancelled_at, updated_at=booking.updated_at,
         url=request.build_absolute_uri(f"/api/v1/bookings/{booking.reference}"),
     )
 
@@ -93,6 +94,10 @@ def _out(request: HttpRequest, booking: Booking) -> BookingOut:
 class BookingFilters(PageParams):
     created_after: TimeIn | None = Field(None, description="Booked after this time.")
     created_before: TimeIn | None = Field(None, description="Booked before this time.")
+    updated_after: TimeIn | None = Field(
+        None, description="Changed after this time: booked, confirmed, offered a place, "
+        "cancelled, transferred or its details edited (a payment changes its invoice, not the "
+        "booking). Give the time your last sync began.")
     run: Id | None = Field(None, description="A run's id.")
     status: BookingStatus | None = None
 
@@ -104,7 +109,8 @@ def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> Booki
     caller.require(Scope.READ_BOOKINGS)
     bookings = visible_bookings(caller)
     for name, lookup in (("created_after", "created_at__gt"), ("created_before", "created_at__lt"),
-                         ("run", "run_id"), ("status", "status")):
+                         ("updated_after", "updated_at__gt"), ("run", "run_id"),
+                         ("status", "status")):
         value = getattr(filters, name)
         if value is not None:
             bookings = bookings.filter(**{lookup: value})

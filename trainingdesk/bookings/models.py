@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -157,6 +158,9 @@ class Booking(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # The last change of any kind (an integration's "what changed since my last sync"). `save`
+    # keeps it, also when told which fields to update; a queryset's update() must set it.
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
     # The form's one-time token: a second submission of the same form finds this booking.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     invoices = models.ManyToManyField(Invoice, through="BookingInvoice", related_name="bookings",
@@ -184,6 +188,11 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.run}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:detail", args=[self.reference])

@@ -563,7 +563,7 @@ def _erase(person: User, now: dt.datetime) -> None:
 
     Booking.objects.filter(participant=person).update(
         billing_name=erased_name(person), billing_address="", billing_postcode="",
-        invoice_email=erased_email(person), cancellation_reason="")
+        invoice_email=erased_email(person), cancellation_reason="", updated_at=now)
     AttendanceConfirmation.objects.filter(participant=person).update(holder_name=ERASED_HOLDER)
     Certificate.objects.filter(participant=person).update(holder_name=ERASED_HOLDER)
 
