@@ -22,7 +22,7 @@ from tests.certificates.conftest import (  # noqa: F401 - fixtures shared with c
     programme,
     qualify,
 )
-from tests.factories import CourseRunFactory, PriceOptionFactory, UserFactory
+from tests.factories import CourseRunFactory, PriceOptionFactory, UserFactory, VatRateFactory
 from tests.webhooks.conftest import DELAYS, make_endpoint
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.attendance.services import revoke_confirmation
@@ -30,7 +30,8 @@ from trainingdesk.bookings.services import PayerDetails, book, cancel_booking
 from trainingdesk.certificates import services as certificates
 from trainingdesk.lib import events
 from trainingdesk.webhooks import services
-from trainingdesk.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus
+from trainingdesk.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, PendingEvent
+from trainingdesk.webhooks.services import STRANDED_AFTER
 from trainingdesk.webhooks.tasks import claim_seconds, deliver_webhook
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,36 @@ def test_nothing_is_sent_for_a_change_that_rolls_back(endpoint, receiver, django
             pass
     assert receiver.received == []
     assert not Delivery.objects.exists()
+
+
+def test_an_event_survives_a_process_that_dies_right_after_the_commit(
+        endpoint, receiver, participant, django_capture_on_commit_callbacks):
+    """The event is written to the outbox in the booking's own transaction: had the process died
+    before its after-commit work (turning it into deliveries), the periodic sweep still does."""
+    VatRateFactory()
+    run = CourseRunFactory(capacity=5, days=[dt.date(2099, 3, 1)])
+    PriceOptionFactory(run=run)
+    with django_capture_on_commit_callbacks(execute=False):  # the process dies: nothing runs
+        booking = _book(run, participant)
+    assert sorted(PendingEvent.objects.values_list("event_type", flat=True)) == [
+        "booking.confirmed", "invoice.issued"]
+    assert not Delivery.objects.exists()
+    # A minute on, the sweep takes them as stranded; a second sweep finds nothing left to do.
+    later = timezone.now() + STRANDED_AFTER + dt.timedelta(seconds=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert services.enqueue_due(now=timezone.now()) == 2
+        assert services.enqueue_due(now=timezone.now()) == 0
+    assert not PendingEvent.objects.exists()
+    sent = {r.json["type"]: r.json["data"] for r in receiver.received if r.verified}
+    assert sorted(sent) == ["booking.confirmed", "invoice.issued"]
+    assert sent["booking.confirmed"]["reference"] == booking.reference
+    assert len(receiver.received) == 2
+
+
+def test_an_event_is_not_stranded_while_its_own_dispatch_may_still_come(endpoint, receiver):
+    services.on_event(events.BOOKING_CONFIRMED, {"booking_id": 1})  # its commit not yet run
+    assert services.enqueue_due(now=timezone.now()) == 0
+    assert PendingEvent.objects.count() == 1
 
 
 def test_a_switched_off_endpoint_is_sent_nothing(endpoint, receiver, coordinator,

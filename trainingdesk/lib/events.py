@@ -1,18 +1,20 @@
 """Domain events: a service says what happened with `emit(type, payload)`, inside its transaction;
-whoever listens (the webhooks app, registered at start-up) hears it once that transaction commits,
-and never if it rolls back. Lower apps emit; higher ones listen: nothing here knows who.
+whoever listens (the webhooks app, registered at start-up) hears it there and then, in that
+transaction, so what the listener records (webhook deliveries) commits with the change or rolls
+back with it: an outbox, with no gap in which a process dying after the commit loses the event.
+Lower apps emit; higher ones listen: nothing here knows who.
 
 A payload is small JSON naming the record (`{"booking_id": 12}`); a listener reads what it needs
-from the committed rows. A listener that fails is logged and does not undo, or fail, the change
-that caused the event (the change has committed by then).
+from the rows as the transaction has them. A listener should only record; anything slow or
+outside the database (sending) belongs after the commit (`transaction.on_commit`).
 
-Delivered once, after commit, in the process that made the change: a process that dies between
-the commit and the callback loses the event (webhook deliveries are recorded by the listener,
-then retried until they arrive).
+A listener that fails is logged and rolled back to its own savepoint: it never undoes, or fails,
+the change that caused the event.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +37,8 @@ EVENT_TYPES: tuple[str, ...] = (
     CERTIFICATE_REVOKED,
 )
 
+log = logging.getLogger(__name__)
+
 Listener = Callable[[str, dict[str, Any]], object]  # what it returns is ignored
 
 _listeners: list[Listener] = []
@@ -53,20 +57,15 @@ def unregister_listener(listener: Listener) -> None:
 
 def emit(event_type: str, payload: dict[str, Any]) -> None:
     """Announce `event_type` (one of EVENT_TYPES) about the records in `payload`. Call it inside
-    the transaction that makes the change; listeners hear it after the commit."""
+    the transaction that makes the change; each listener hears it at once, in a savepoint."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"Unknown event type {event_type!r}")
-    data = dict(payload)
     for listener in list(_listeners):
-        # robust: a listener's failure is logged, and neither stops the other listeners nor
-        # reaches the caller, whose change has committed.
-        transaction.on_commit(_bound(listener, event_type, data), robust=True)
-
-
-def _bound(listener: Listener, event_type: str, data: dict[str, Any]) -> Callable[[], None]:
-    def hear() -> None:
-        listener(event_type, data)
-
-    # The name the log gives a failing callback.
-    hear.__qualname__ = f"{getattr(listener, '__qualname__', listener)} hearing {event_type}"
-    return hear
+        try:
+            with transaction.atomic():
+                listener(event_type, dict(payload))
+        except Exception:
+            # Robust: a listener's failure is logged, and neither stops the other listeners nor
+            # reaches the caller, whose change goes on.
+            log.exception("%s failed hearing %s %s", getattr(listener, "__qualname__", listener),
+                          event_type, payload)

@@ -1,6 +1,9 @@
-"""Webhooks: the endpoints the coordinator registers, and every delivery of an event to one.
+"""Webhooks: the endpoints the coordinator registers, the outbox of events, and every delivery of
+an event to one.
 
-A delivery is written when its event commits (webhooks.services.on_event), then sent by a task
+An event is written to the outbox (PendingEvent) in the transaction of the change it reports
+(webhooks.services.on_event), so it commits or rolls back with that change. Once committed it is
+turned into its deliveries (webhooks.services.dispatch), then each is sent by a task
 (webhooks.tasks) that claims the row first, so two workers, or a retry and the periodic sweep,
 never send it twice at once. A failed try is logged (DeliveryAttempt) and tried again after the
 next of settings.WEBHOOK_RETRY_DELAYS; when they are used up the delivery has been given up."""
@@ -67,6 +70,22 @@ class Endpoint(models.Model):
 
     def wants(self, event_type: str) -> bool:
         return event_type in self.event_types
+
+
+class PendingEvent(models.Model):
+    """The outbox: an event written with the change it reports, waiting to become deliveries.
+    Deleted when it does: right after the commit, or by the periodic sweep when the process that
+    made the change died first. `payload` names the records (`{"booking_id": 12}`)."""
+
+    event_type = models.CharField(max_length=50)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.payload}"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -1,9 +1,12 @@
 """Every change to webhook endpoints and deliveries goes through here, atomic and audited
 (the coordinator's changes by the coordinator, the periodic job's by nobody).
 
-Deliveries are written by `on_event`, the listener lib.events calls once an event's transaction
-commits: one for each switched-on endpoint that asked for that event type, all with the event's
-id, and a task for each is enqueued once they are written (webhooks.tasks sends them)."""
+`on_event`, the listener lib.events calls inside the transaction of the change, writes the event
+to the outbox (PendingEvent), so it commits with the change or not at all. Once it commits,
+`dispatch` turns it into deliveries: one for each switched-on endpoint that asked for that event
+type, all with the event's id, and a task for each, enqueued once they are written
+(webhooks.tasks sends them). A process that dies between the commit and `dispatch` leaves the
+event in the outbox, and the periodic sweep dispatches it."""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from trainingdesk.lib import events
 from trainingdesk.lib.access import require_coordinator
 from trainingdesk.notifications.services import send_email
 from trainingdesk.webhooks import payloads
-from trainingdesk.webhooks.models import WAITING, Delivery, DeliveryStatus, Endpoint
+from trainingdesk.webhooks.models import WAITING, Delivery, DeliveryStatus, Endpoint, PendingEvent
 from trainingdesk.webhooks.tasks import claim_seconds, enqueue_delivery
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -202,33 +205,62 @@ def _enqueue_all(delivery_ids: list[int]) -> None:
 # --- deliveries ------------------------------------------------------------------------------
 
 
-def on_event(event_type: str, payload: dict[str, Any]) -> list[Delivery]:
-    """The listener (registered in WebhooksConfig.ready): the event has committed; write its
-    deliveries, then queue them. Nothing is read about the event unless an endpoint wants it."""
-    endpoints = [e for e in Endpoint.objects.active() if e.wants(event_type)]
-    if not endpoints:
-        return []
-    data = payloads.data_for(event_type, payload)
-    if data is None:
-        return []
-    return _deliver(endpoints, event_type, data, now=timezone.now())
+# How long an event may wait in the outbox before the sweep takes it as stranded (its process
+# died after the commit): its own dispatch, right after the commit, takes far less.
+STRANDED_AFTER = dt.timedelta(seconds=60)
 
 
-def _deliver(endpoints: list[Endpoint], event_type: str, data: dict[str, Any], *,
-             now: dt.datetime) -> list[Delivery]:
+def on_event(event_type: str, payload: dict[str, Any]) -> None:
+    """The listener (registered in WebhooksConfig.ready), in the transaction that made the change:
+    write the event to the outbox, which commits or rolls back with the change, and dispatch it
+    once it has committed. Only a write here: the change's locks are not held for more."""
+    event = PendingEvent.objects.create(event_type=event_type, payload=payload,
+                                        created_at=timezone.now())
+    transaction.on_commit(lambda: dispatch([event.pk]))
+
+
+def dispatch(event_ids: list[int]) -> list[Delivery]:
+    """Turn outbox events into deliveries, and take them out of the outbox, in one transaction:
+    whoever reaches an event first (the after-commit call, or the sweep) does it, once. Nothing is
+    read about an event unless an endpoint wants it."""
+    now = timezone.now()
+    with transaction.atomic():
+        pending = list(PendingEvent.objects.select_for_update(skip_locked=True)
+                       .filter(pk__in=event_ids).order_by("pk"))
+        if not pending:
+            return []
+        endpoints = list(Endpoint.objects.active())
+        deliveries: list[Delivery] = []
+        for event in pending:
+            wanted = [e for e in endpoints if e.wants(event.event_type)]
+            data = payloads.data_for(event.event_type, event.payload) if wanted else None
+            if data is not None:
+                deliveries += _deliveries(wanted, event.event_type, data, now=now)
+        PendingEvent.objects.filter(pk__in=[event.pk for event in pending]).delete()
+        return _written(deliveries)
+
+
+def _deliveries(endpoints: list[Endpoint], event_type: str, data: dict[str, Any], *,
+                now: dt.datetime) -> list[Delivery]:
     event_id = uuid.uuid4()
     body = payloads.body(event_type, data, now)
-    with transaction.atomic():
-        # Noted as enqueued now, in the same write: should the process die before the tasks are
-        # queued, the periodic sweep finds them once that note is stale.
-        deliveries = Delivery.objects.bulk_create(
-            Delivery(endpoint=endpoint, event_id=event_id, event_type=event_type, payload=body,
+    # Noted as enqueued now, in the same write: should the process die before the tasks are
+    # queued, the periodic sweep finds them once that note is stale.
+    return [Delivery(endpoint=endpoint, event_id=event_id, event_type=event_type, payload=body,
                      created_at=now, next_attempt_at=now, enqueued_at=now)
-            for endpoint in endpoints)
-        ids = [d.pk for d in deliveries]
-        if None in ids:  # a backend that gives back no ids (none we use): read them
-            ids = list(Delivery.objects.filter(event_id=event_id).values_list("pk", flat=True))
-        transaction.on_commit(lambda: _enqueue_all(ids))
+            for endpoint in endpoints]
+
+
+def _written(deliveries: list[Delivery]) -> list[Delivery]:
+    """Write the deliveries and queue their tasks once the transaction commits."""
+    if not deliveries:
+        return []
+    deliveries = Delivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in deliveries]
+    if None in ids:  # a backend that gives back no ids (none we use): read them
+        event_ids = {d.event_id for d in deliveries}
+        ids = list(Delivery.objects.filter(event_id__in=event_ids).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _enqueue_all(ids))
     return deliveries
 
 
@@ -284,10 +316,14 @@ def send_again(*, delivery_id: int, endpoint: Endpoint, actor: User,
 
 
 def enqueue_due(*, now: dt.datetime) -> int:
-    """Periodic: put a task on the queue again for every delivery that is due but whose task
+    """Periodic: dispatch the events stranded in the outbox (their process died after the
+    commit), and put a task on the queue again for every delivery that is due but whose task
     seems lost (a worker killed mid-send, a process that died between commit and enqueue, a
     retry the queue could not delay). Sending claims the row under a lock, so a duplicate task
-    sends nothing twice."""
+    sends nothing twice. Answers how many deliveries it queued."""
+    stranded = list(PendingEvent.objects.filter(created_at__lt=now - STRANDED_AFTER)
+                    .order_by("pk").values_list("pk", flat=True)[:1000])
+    dispatched = len(dispatch(stranded)) if stranded else 0
     stale = now - dt.timedelta(seconds=claim_seconds())
     ids = list(
         Delivery.objects.due(now)
@@ -297,7 +333,7 @@ def enqueue_due(*, now: dt.datetime) -> int:
     )
     Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
     _enqueue_all(ids)
-    return len(ids)
+    return dispatched + len(ids)
 
 
 def disable_failing_endpoints(*, now: dt.datetime) -> int:
