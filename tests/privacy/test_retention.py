@@ -25,7 +25,7 @@ from trainingdesk.invoicing.models import Invoice, NumberSeries
 from trainingdesk.lib.files import private_storage
 from trainingdesk.lib.periodic import run_all
 from trainingdesk.privacy import services
-from trainingdesk.privacy.models import ErasureRequest, ErasureSource, ErasureStatus
+from trainingdesk.privacy.models import ErasureRequest, ErasureSource, ErasureStatus, FileToDelete
 
 
 def run_periodic_work_at(moment: dt.datetime, capture) -> None:
@@ -72,6 +72,33 @@ def test_coursework_files_go_the_set_number_of_days_after_it_passed(
     assert AuditEntry.objects.filter(action="privacy.coursework_files.deleted").count() == 1
     # The rows stay: what was submitted, marked and written is the record.
     assert SubmittedPiece.objects.filter(submission__portfolio=portfolio).count() == 4
+
+
+def test_a_file_the_storage_fails_to_delete_is_logged_and_deleted_by_a_later_run(
+        portfolio, coordinator, assessor, settings, django_capture_on_commit_callbacks,
+        monkeypatch, caplog):
+    settings.COURSEWORK_FILES_KEEP_DAYS = 30
+    portfolio = marked(portfolio, coordinator, assessor)
+    names = stored_names(portfolio)
+    storage_class = type(private_storage())
+    working_delete = storage_class.delete
+
+    def storage_down(self, name):
+        raise OSError("storage unreachable")
+
+    monkeypatch.setattr(storage_class, "delete", storage_down)
+    run_periodic_work_at(MARKED + dt.timedelta(days=31), django_capture_on_commit_callbacks)
+    assert stored_names(portfolio) == []  # the rows let go of the files...
+    assert all(private_storage().exists(n) for n in names)  # ...which the storage still holds
+    left = FileToDelete.objects.order_by("name")
+    assert [(f.name, f.attempts, f.last_error) for f in left] == [
+        (n, 1, "OSError: storage unreachable") for n in names]
+    assert "Could not delete the private file" in caplog.text
+
+    monkeypatch.setattr(storage_class, "delete", working_delete)
+    run_periodic_work_at(MARKED + dt.timedelta(days=31, minutes=2), django_capture_on_commit_callbacks)
+    assert not any(private_storage().exists(n) for n in names)
+    assert not FileToDelete.objects.exists()
 
 
 def test_referred_coursework_keeps_its_files_until_the_resubmission_date_and_the_days_after(

@@ -10,3 +10,4 @@ class PrivacyConfig(AppConfig):
         from trainingdesk.privacy import services
 
         periodic.register("privacy.apply_retention", services.apply_retention)
+        periodic.register("privacy.delete_leftover_files", services.delete_leftover_files)

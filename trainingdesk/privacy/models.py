@@ -60,3 +60,21 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure request {self.pk}"
+
+
+class FileToDelete(models.Model):
+    """A private file to delete from storage once the transaction that let go of it commits (an
+    erasure, the retention schedule). Written in that transaction, so it is deleted only if the
+    change commits; removed with the file. A storage failure leaves the row here, with the error,
+    for the periodic job to try again: no one's file is left behind silently."""
+
+    name = models.CharField(max_length=500)
+    created_at = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import re
 import zipfile
 from collections.abc import Iterable
@@ -45,7 +46,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, Q, TextField
+from django.db.models import F, Max, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -74,8 +75,10 @@ from trainingdesk.lib.access import require_coordinator
 from trainingdesk.lib.files import private_storage
 from trainingdesk.lib.verification import ERASED_HOLDER
 from trainingdesk.notifications.models import Email, EmailStatus
-from trainingdesk.privacy.models import ErasureRequest, ErasureSource, ErasureStatus
+from trainingdesk.privacy.models import ErasureRequest, ErasureSource, ErasureStatus, FileToDelete
 from trainingdesk.supervision.models import Allocation, OwnSupervisor, SessionMark
+
+log = logging.getLogger(__name__)
 
 ERASED = "[erased]"
 ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: .invalid is never delivered
@@ -458,11 +461,42 @@ def _as_text(queryset: models.QuerySet[Any], field_names: list[str]) -> models.Q
     return queryset.annotate(**{f"{name}_text": Cast(name, TextField()) for name in field_names})
 
 
-def _delete_files(names: Iterable[str]) -> None:
+def _delete_files_after_commit(names: Iterable[str], now: dt.datetime) -> None:
+    """Note the files to delete in this transaction, and delete them once it commits: a rollback
+    keeps them (and their rows' references); a storage failure keeps the note, for
+    `delete_leftover_files` to try again."""
+    rows = FileToDelete.objects.bulk_create(
+        FileToDelete(name=name, created_at=now) for name in sorted(set(names)) if name)
+    ids = [row.pk for row in rows]
+    if ids:
+        transaction.on_commit(lambda: _delete_stored_files(FileToDelete.objects.filter(pk__in=ids)))
+
+
+def _delete_stored_files(rows: models.QuerySet[FileToDelete]) -> int:
     storage = private_storage()
-    for name in set(names):
-        if name:
-            storage.delete(name)
+    deleted: list[int] = []
+    for row in rows:
+        try:
+            storage.delete(row.name)
+        except Exception as error:
+            log.exception("Could not delete the private file %s (try %s)", row.name, row.attempts + 1)
+            FileToDelete.objects.filter(pk=row.pk).update(
+                attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:500])
+        else:
+            deleted.append(row.pk)
+    FileToDelete.objects.filter(pk__in=deleted).delete()
+    return len(deleted)
+
+
+# How long a noted file is left to its own transaction's after-commit deletion before the
+# periodic job takes it as left over.
+LEFTOVER_AFTER = dt.timedelta(minutes=1)
+
+
+def delete_leftover_files(now: dt.datetime) -> int:
+    """Periodic: delete the files whose deletion failed (or whose process died first)."""
+    return _delete_stored_files(FileToDelete.objects.filter(created_at__lt=now - LEFTOVER_AFTER)
+                                .order_by("pk")[:1000])
 
 
 def _sign_out_everywhere(person: User, now: dt.datetime) -> None:
@@ -534,7 +568,7 @@ def _erase(person: User, now: dt.datetime) -> None:
     submitted = SubmittedPiece.objects.filter(submission__portfolio__participant=person)
     names = [*evidence.values_list("file", flat=True), *pieces.values_list("file", flat=True),
              *submitted.values_list("file", flat=True)]
-    transaction.on_commit(lambda: _delete_files(names))
+    _delete_files_after_commit(names, now)
 
     # The account: nothing of them left, and no way in.
     person.full_name = erased_name(person)
@@ -730,7 +764,7 @@ def delete_old_coursework_files(*, now: dt.datetime) -> int:
                    after={"portfolios": portfolios, "files": len(set(names))},
                    reason=f"Kept {settings.COURSEWORK_FILES_KEEP_DAYS} days after the coursework "
                           "was decided")
-        transaction.on_commit(lambda: _delete_files(names))
+        _delete_files_after_commit(names, now)
     return len(set(names))
 
 
