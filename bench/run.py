@@ -954,11 +954,11 @@ WEBHOOK_DELIVERIES, WEBHOOK_GOAL_SECONDS = 1000, 30
                       "task workers")
 def webhooks(bench: Bench) -> list[Measurement]:
     """1,000 booking.confirmed events for one endpoint, each written by the webhooks app's own
-    listener (a Delivery row; its task queued once the transaction commits), all in one
-    transaction; the endpoint is a receiver on this machine (bench/webhook_receiver.py) that
-    verifies every signature with the Standard Webhooks library and answers 204. Timed from the
-    commit, so queueing the 1,000 tasks is in the figure, until the last delivery is marked
-    delivered by the two `db_worker`s.
+    listener (to the outbox; once the transaction commits, dispatched into a Delivery row and its
+    task queued), all in one transaction; the endpoint is a receiver on this machine
+    (bench/webhook_receiver.py) that verifies every signature with the Standard Webhooks library
+    and answers 204. Timed from the commit, so dispatching the 1,000 events and queueing their
+    tasks is in the figure, until the last delivery is marked delivered by the two `db_worker`s.
     The endpoint is plain http to 127.0.0.1, written directly: the coordinator's form allows that
     only while developing (DEBUG), and the bench runs the production settings."""
     from django.db import transaction
@@ -980,8 +980,8 @@ def webhooks(bench: Bench) -> list[Measurement]:
     try:
         writing = time.perf_counter()
         with transaction.atomic():
-            # Written in one transaction, so that the workers see them all at once: each event's
-            # task is queued as its commit's callback, as in production.
+            # Written in one transaction, so that the workers see them all at once: each event is
+            # dispatched and its task queued as its commit's callback, as in production.
             for booking in bookings:
                 services.on_event(events.BOOKING_CONFIRMED, {"booking_id": booking.pk})
             written = time.perf_counter() - writing
