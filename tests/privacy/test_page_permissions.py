@@ -135,3 +135,36 @@ def test_the_erasure_pages_answer_get_only_where_they_take_no_post(client, coord
     assert client.get(reverse("privacy:confirm_erasure", args=[waiting.pk])).status_code == 405
     assert client.get(reverse("privacy:refuse_erasure", args=[waiting.pk])).status_code == 405
 
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_coordinator_finds_people(client, request, participant, persona):
+    log_in(client, request, persona)
+    response = client.get(reverse("privacy:people"), {"q": "pat@"})
+    expected = {"anonymous": 302, "coordinator": 200}.get(persona, 403)
+    assert response.status_code == expected
+    assert ("pat@example.org" in response.content.decode()) == (persona == "coordinator")
+    assert client.post(reverse("privacy:people"), {"q": "pat"}).status_code == (
+        302 if persona == "anonymous" else 405 if persona == "coordinator" else 403)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_coordinator_records_an_erasure_request_made_by_email(client, request,
+                                                                       participant, persona):
+    log_in(client, request, persona)
+    url = reverse("privacy:record_erasure", args=[participant.pk])
+    response = client.post(url)
+    if persona == "coordinator":
+        erasure = ErasureRequest.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("privacy:erasure_request", args=[erasure.pk])
+        assert (erasure.person, erasure.source, erasure.status) == (
+            participant, "coordinator", ErasureStatus.REQUESTED)
+        recorded = AuditEntry.objects.get(action="privacy.erasure.requested")
+        assert recorded.actor == request.getfixturevalue("coordinator")
+    else:
+        assert response.status_code == (302 if persona == "anonymous" else 403)
+        assert not ErasureRequest.objects.exists()
+        assert not AuditEntry.objects.filter(action="privacy.erasure.requested").exists()
+    assert client.get(url).status_code == (302 if persona == "anonymous" else
+                                           405 if persona == "coordinator" else 403)

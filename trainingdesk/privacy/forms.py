@@ -25,3 +25,15 @@ class RefuseErasureForm(forms.Form):
                     "what must finish first."),
         error_messages={"required": _("Say why the request is refused.")},
     )
+
+
+class FindPersonForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or email address"), min_length=2, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
+                                      "spellcheck": "false"}),
+        error_messages={"required": _("Enter part of the person's name or email address."),
+                        "min_length": _("Enter at least 2 characters of the name or email "
+                                        "address."),
+                        "max_length": _("Enter at most 200 characters.")},
+    )

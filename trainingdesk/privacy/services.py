@@ -351,8 +351,13 @@ def erasure_blockers(person: User, now: dt.datetime) -> list[str]:
     return problems
 
 
-def request_erasure(*, person: User, now: dt.datetime | None = None) -> ErasureRequest:
-    """The participant asks to be erased; the coordinator confirms or refuses."""
+def request_erasure(*, person: User, now: dt.datetime | None = None,
+                    recorded_by: User | None = None) -> ErasureRequest:
+    """The participant asks to be erased, or the coordinator (`recorded_by`) records a request
+    they made by email; either way the coordinator then confirms or refuses it. Asking again
+    while one waits answers the waiting one."""
+    if recorded_by is not None:
+        require_coordinator(recorded_by, "record an erasure request")
     now = now or timezone.now()
     with transaction.atomic():
         existing = ErasureRequest.objects.filter(person=person, status=ErasureStatus.REQUESTED).first()
@@ -360,13 +365,27 @@ def request_erasure(*, person: User, now: dt.datetime | None = None) -> ErasureR
             return existing
         if person.works_here:
             raise ValidationError("Staff accounts are closed by the coordinator, not erased here.")
+        if is_erased(person):
+            raise ValidationError("This person's data has already been erased.")
+        source = ErasureSource.PARTICIPANT if recorded_by is None else ErasureSource.COORDINATOR
         try:
             with transaction.atomic():
-                erasure = ErasureRequest.objects.create(person=person, requested_at=now)
+                erasure = ErasureRequest.objects.create(person=person, requested_at=now,
+                                                        source=source)
         except IntegrityError:  # the same request from a second tab, at once
             return ErasureRequest.objects.get(person=person, status=ErasureStatus.REQUESTED)
-        log_action(person, "privacy.erasure.requested", erasure)
+        log_action(recorded_by or person, "privacy.erasure.requested", erasure,
+                   after={"source": source})
         return erasure
+
+
+def find_people(text: str, *, limit: int = 50) -> list[User]:
+    """The people whose name or email holds `text` (the coordinator answering a request made by
+    email), by name; never anyone already erased."""
+    text = text.strip()
+    return list(User.objects.filter(Q(full_name__icontains=text) | Q(email__icontains=text))
+                .exclude(email__endswith=f"@{ERASED_EMAIL_DOMAIN}")
+                .order_by("full_name", "email", "pk")[:limit])
 
 
 def refuse_erasure(*, erasure: ErasureRequest, reason: str, actor: User,

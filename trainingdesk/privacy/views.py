@@ -1,5 +1,6 @@
 """Data rights pages: the participant's copy of their data and their request to be erased; the
-coordinator's copy for a request made by email, and the erasure requests to confirm or refuse."""
+coordinator's search for the person behind a request made by email, their copy and the erasure
+request recorded for them, and the erasure requests to confirm or refuse."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from trainingdesk.accounts.models import User
 from trainingdesk.lib.access import coordinator_required
 from trainingdesk.lib.forms import add_service_errors
 from trainingdesk.privacy import services
-from trainingdesk.privacy.forms import AskErasureForm, ConfirmErasureForm, RefuseErasureForm
+from trainingdesk.privacy.forms import (
+    AskErasureForm,
+    ConfirmErasureForm,
+    FindPersonForm,
+    RefuseErasureForm,
+)
 from trainingdesk.privacy.models import ErasureRequest, ErasureStatus
 
 
@@ -62,6 +68,43 @@ def ask_erasure(request: HttpRequest) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
+FOUND_AT_MOST = 50
+
+
+@coordinator_required
+@require_http_methods(["GET", "HEAD"])
+def people(request: HttpRequest) -> HttpResponse:
+    """Find the person behind a request made by email, by part of their name or email."""
+    form = FindPersonForm(request.GET if "q" in request.GET else None)
+    found = (services.find_people(form.cleaned_data["q"], limit=FOUND_AT_MOST + 1)
+             if form.is_valid() else None)
+    return render(request, "privacy/people.html", {
+        "form": form, "found": found[:FOUND_AT_MOST] if found is not None else None,
+        "more": found is not None and len(found) > FOUND_AT_MOST, "at_most": FOUND_AT_MOST,
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+@coordinator_required
+@require_http_methods(["POST"])
+def record_erasure(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record an erasure request made by email; the request's page then confirms or refuses it."""
+    person = get_object_or_404(User, pk=person_id)
+    try:
+        erasure = services.request_erasure(person=person, recorded_by=_user(request))
+    except ValidationError as error:
+        return _person_page(request, person, errors=error.messages, status=400)
+    return redirect("privacy:erasure_request", erasure_id=erasure.pk)
+
+
+def _person_page(request: HttpRequest, person: User, *, errors: list[str] | None = None,
+                 status: int = 200) -> HttpResponse:
+    waiting = ErasureRequest.objects.filter(person=person, status=ErasureStatus.REQUESTED).first()
+    return render(request, "privacy/person_export.html", {
+        "person": person, "waiting": waiting, "errors": errors or [],
+        "erased": services.is_erased(person), "staff": person.works_here,
+    }, status=status)
+
+
 @coordinator_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_export(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -69,7 +112,7 @@ def person_export(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST":
         content = services.export_for(person=person, actor=_user(request))
         return _zip(content, f"data-of-person-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip")
-    return render(request, "privacy/person_export.html", {"person": person})
+    return _person_page(request, person)
 
 
 @coordinator_required
