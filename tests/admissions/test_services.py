@@ -104,6 +104,8 @@ def test_a_decision_made_a_moment_earlier_by_another_coordinator_is_not_overwrit
      "An HCPC number looks like"),
     ({"external_provider": "Elsewhere", "external_completed_on": "2099-01-01"},
      "external_completed_on", "cannot be in the future"),
+    ({"external_provider": "Elsewhere", "external_completed_on": "1999-12-31"},
+     "external_completed_on", "in 2000 or later, like 2023-06-23"),
     ({"registration_number": "PYL12345"}, "registration_body", "Choose the body"),
 ])
 def test_bad_answers_are_refused_at_their_field_and_nothing_is_saved(

@@ -122,7 +122,8 @@ def _check_answers(answers: Answers, today: dt.date) -> Answers:
         if completed > today:
             errors["external_completed_on"] = "The date you completed it cannot be in the future."
         elif completed < dt.date(2000, 1, 1):
-            errors["external_completed_on"] = "Enter the date you completed it, like 23 6 2023."
+            errors["external_completed_on"] = ("The date you completed it must be in 2000 or later, "
+                                               "like 2023-06-23.")
         if not answers.external_provider.strip():
             errors["external_provider"] = "Enter who provided your Level 1 training."
     if answers.registration_number.strip() and not answers.registration_body:
