@@ -190,7 +190,7 @@ class Booking(models.Model):
         return f"{self.reference} {self.run}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("update_fields") is not None:
+        if kwargs.get("update_fields"):  # an empty list still saves nothing
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
