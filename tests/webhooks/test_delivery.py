@@ -158,6 +158,30 @@ def test_an_event_survives_a_process_that_dies_right_after_the_commit(
     assert len(receiver.received) == 2
 
 
+def test_a_failing_dispatch_neither_fails_the_change_nor_loses_the_event(
+        endpoint, receiver, participant, django_capture_on_commit_callbacks, monkeypatch, caplog):
+    VatRateFactory()
+    run = CourseRunFactory(capacity=5, days=[dt.date(2099, 3, 1)])
+    PriceOptionFactory(run=run)
+    working = services.payloads.data_for
+
+    def broken(event_type, payload):
+        raise RuntimeError("payload broke")
+
+    monkeypatch.setattr(services.payloads, "data_for", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = _book(run, participant)
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert "payload broke" in caplog.text
+    assert PendingEvent.objects.count() == 2 and not Delivery.objects.exists()
+    monkeypatch.setattr(services.payloads, "data_for", working)
+    later = timezone.now() + STRANDED_AFTER + dt.timedelta(seconds=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert services.enqueue_due(now=timezone.now()) == 2
+    assert len(receiver.received) == 2
+
+
 def test_an_event_is_not_stranded_while_its_own_dispatch_may_still_come(endpoint, receiver):
     services.on_event(events.BOOKING_CONFIRMED, {"booking_id": 1})  # its commit not yet run
     assert services.enqueue_due(now=timezone.now()) == 0

@@ -488,7 +488,8 @@ def _delete_files_after_commit(names: Iterable[str], now: dt.datetime) -> None:
         FileToDelete(name=name, created_at=now) for name in sorted(set(names)) if name)
     ids = [row.pk for row in rows]
     if ids:
-        transaction.on_commit(lambda: _delete_stored_files(FileToDelete.objects.filter(pk__in=ids)))
+        transaction.on_commit(lambda: _delete_stored_files(FileToDelete.objects.filter(pk__in=ids)),
+                              robust=True)  # a failure leaves the notes for the periodic job
 
 
 def _delete_stored_files(rows: models.QuerySet[FileToDelete]) -> int:

@@ -216,7 +216,9 @@ def on_event(event_type: str, payload: dict[str, Any]) -> None:
     once it has committed. Only a write here: the change's locks are not held for more."""
     event = PendingEvent.objects.create(event_type=event_type, payload=payload,
                                         created_at=timezone.now())
-    transaction.on_commit(lambda: dispatch([event.pk]))
+    # Robust: should dispatching fail, the change has committed all the same (the caller is not
+    # answered with an error) and the event waits in the outbox for the sweep.
+    transaction.on_commit(lambda: dispatch([event.pk]), robust=True)
 
 
 def dispatch(event_ids: list[int]) -> list[Delivery]:
