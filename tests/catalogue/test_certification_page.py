@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, override_settings
@@ -70,6 +71,17 @@ def test_it_states_the_levels_the_supervision_and_the_award(client: Client, broc
     assert ("When you meet every requirement, the PartnershipProjects Advanced Certificate in NVR "
             "Practice is issued to you.") in requirements
     assert "Group Hybrid" not in html  # not a level the certificate requires
+
+
+def test_it_says_a_level_1_done_elsewhere_counts_unless_the_programme_says_not(
+        client: Client, brochure: Demo) -> None:
+    elsewhere = ("Done it with another provider? It counts once the coordinator accepts it as "
+                 "equivalent, on your application to the Advanced level.")
+    assert elsewhere in section(page(client, brochure.programme), "requirements")
+    brochure.programme.certificate_accepts_equivalent_levels = False
+    brochure.programme.save()
+    cache.clear()  # shared from the cache until an audited change (this save is not one)
+    assert elsewhere not in section(page(client, brochure.programme), "requirements")
 
 
 def test_it_lists_the_coursework_with_its_words_tolerance_and_reading(client: Client, brochure: Demo) -> None:

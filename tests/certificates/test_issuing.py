@@ -130,5 +130,6 @@ def test_a_revoked_certificate_is_not_issued_again_by_the_periodic_job(certifica
 
 
 def test_the_pathway_takes_a_fixed_number_of_queries(holder, programme, django_assert_num_queries):
-    with django_assert_num_queries(5):  # levels, confirmations, portfolios, allocations, own supervisor
+    # levels, confirmations, levels done elsewhere, portfolios, allocations, own supervisor
+    with django_assert_num_queries(6):
         selectors.pathway_of(holder, programme)

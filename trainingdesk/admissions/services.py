@@ -9,6 +9,7 @@ the findings on the application, and decides by the records where the level allo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -351,6 +352,28 @@ def admission_refusal(participant: User, level: Level, run: CourseRun | None = N
                 f"({open_one.reference}) is {open_one.get_status_display().lower()}.")
     return (f"Places on the {level.name} level need an approved application first. "
             "Apply for the level, and book once your application is approved.")
+
+
+# --- levels done elsewhere --------------------------------------------------------------------
+
+
+def equivalents_accepted(participant_ids: Iterable[int], levels: Iterable[Level]
+                         ) -> dict[tuple[int, int], Application]:
+    """The levels among `levels` that these participants did with another provider and the
+    coordinator accepted as equivalent: an approved application to the next level, made on the
+    evidence of that training (the brochure's "equivalent Level 1 training with a different
+    provider"). By (participant id, the level done elsewhere's id); one query."""
+    accepted: dict[tuple[int, int], Application] = {}
+    for application in (Application.objects
+                        .filter(participant_id__in=list(participant_ids),
+                                level__prerequisite__in=list(levels),
+                                status=ApplicationStatus.APPROVED,
+                                external_completed_on__isnull=False)
+                        .exclude(external_provider="")
+                        .select_related("level").order_by("decided_at", "pk")):
+        assert application.level.prerequisite_id is not None  # the filter above
+        accepted[(application.participant_id, application.level.prerequisite_id)] = application
+    return accepted
 
 
 # --- retention -------------------------------------------------------------------------------

@@ -278,6 +278,8 @@ class LevelCompletedOut(Schema):
     name: str
     accreditation: str
     completed_on: dt.date
+    provider: str = Field(..., description="For a level done with another provider and accepted "
+                          "as equivalent: that provider. Empty for a level done here.")
 
 
 class CertificateOut(Schema):
@@ -318,7 +320,7 @@ def _certificate_out(certificate: Certificate) -> CertificateOut:
         provider_name=certificate.provider_name,
         provider_accreditation=certificate.provider_accreditation,
         levels=[LevelCompletedOut(name=level.name, accreditation=level.accreditation,
-                                  completed_on=level.completed_on)
+                                  completed_on=level.completed_on, provider=level.provider)
                 for level in certificate.levels_completed],
         supervision_hours=f"{certificate.supervision_hours:.2f}",
         own_supervisor=certificate.own_supervisor, issued_at=certificate.issued_at,

@@ -111,6 +111,12 @@ class Programme(models.Model):
     certificate_accepts_own_supervisor = models.BooleanField(
         _("a participant's own supervisor stands in for the supervision hours"), default=True,
     )
+    certificate_accepts_equivalent_levels = models.BooleanField(
+        _("a level done with another provider counts, once accepted as equivalent"), default=True,
+        help_text=_("A certificate level the participant did elsewhere, which the coordinator "
+                    "accepted on an approved application to the next level (the brochure's "
+                    "\"equivalent Level 1 training with a different provider\"), counts as done."),
+    )
     certification_information = models.TextField(
         _("about certification"), blank=True,
         help_text=_("The public certification information page: the process, the coursework and "

@@ -244,6 +244,9 @@ class CertificationLevel:
     components: list[CourseworkComponent]
     fee: TaxedAmount | None
     resubmission_fee: TaxedAmount | None
+    # The later certificate level whose application may show this one was done with another
+    # provider, when the programme counts a level done elsewhere (None otherwise).
+    equivalent_via: Level | None = None
 
     @property
     def has_coursework(self) -> bool:
@@ -257,12 +260,21 @@ def _priced(fee: Fee | None, vat: VatTable, on: dt.date) -> TaxedAmount | None:
 def certification_levels(programme: Programme, vat: VatTable, on: dt.date) -> list[CertificationLevel]:
     """The programme's certificate levels in order (prefetched by
     `selectors.programme_for_certification`, with their fees and coursework)."""
+    levels = list(programme.certificate_levels.all())
+
+    def via(level: Level) -> Level | None:
+        if not programme.certificate_accepts_equivalent_levels:
+            return None
+        return next((later for later in levels if later.prerequisite_id == level.pk
+                     and later.external_prerequisite_accepted), None)
+
     return [
         CertificationLevel(
             level=level,
             components=list(level.coursework.all()),
             fee=_priced(level.assessment_fee, vat, on),
             resubmission_fee=_priced(level.resubmission_fee, vat, on),
+            equivalent_via=via(level),
         )
-        for level in programme.certificate_levels.all()
+        for level in levels
     ]

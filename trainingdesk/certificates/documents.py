@@ -43,11 +43,18 @@ MARK_COLOUR = colors.HexColor("#d4351c")
 @dataclass(frozen=True, slots=True)
 class LevelCompleted:
     """A level of the pathway the holder completed: 'Foundation', its accreditation
-    ('NVRA Level 1'), and the date its Attendance Confirmation records as its last day."""
+    ('NVRA Level 1'), and the date its Attendance Confirmation records as its last day; or, for
+    a level done with another provider and accepted as equivalent, that `provider` and the date
+    the holder gave."""
 
     name: str
     completed_on: dt.date
     accreditation: str = ""
+    provider: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (with {self.provider})" if self.provider else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +224,7 @@ def _draw_levels(pdf: Canvas, y: float, levels: Sequence[LevelCompleted], *, wid
         y -= 2 * mm
         pdf.line(left, y, right, y)
         y -= 5 * mm
-        draw_text(pdf, level_x, y, level.name, size=10, max_width=66 * mm)
+        draw_text(pdf, level_x, y, level.label, size=10, max_width=66 * mm)
         draw_text(pdf, accreditation_x, y, level.accreditation, size=10, max_width=80 * mm)
         draw_text(pdf, right, y, format_short_day(level.completed_on), size=10, align="right")
     if len(shown) < len(levels):

@@ -21,9 +21,13 @@ KIND = "certificate"
 
 def _level_line(level: dict[str, str]) -> str:
     accreditation = f" ({level['accreditation']})" if level.get("accreditation") else ""
-    return _("%(level)s Level%(accreditation)s, completed %(date)s") % {
-        "level": level["name"], "accreditation": accreditation,
-        "date": format_day(dt.date.fromisoformat(level["completed_on"]))}
+    values = {"level": level["name"], "accreditation": accreditation,
+              "date": format_day(dt.date.fromisoformat(level["completed_on"])),
+              "provider": level.get("provider", "")}
+    if values["provider"]:
+        return _("%(level)s Level%(accreditation)s, completed with %(provider)s on %(date)s, "
+                 "accepted as equivalent") % values
+    return _("%(level)s Level%(accreditation)s, completed %(date)s") % values
 
 
 def as_verified(certificate: Certificate) -> VerifiedDocument:

@@ -52,6 +52,7 @@ class Certificate(models.Model):
     award_name = models.CharField(max_length=200)
     provider_name = models.CharField(max_length=200)
     provider_accreditation = models.CharField(max_length=300, blank=True)
+    # A level done with another provider, accepted as equivalent, also has its 'provider'.
     levels = models.JSONField(
         help_text="[{'name', 'accreditation', 'completed_on'}], from the Attendance Confirmations")
     supervision_hours = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(0))
@@ -110,7 +111,8 @@ class Certificate(models.Model):
     @property
     def levels_completed(self) -> tuple[LevelCompleted, ...]:
         return tuple(LevelCompleted(name=level["name"], accreditation=level.get("accreditation", ""),
-                                    completed_on=dt.date.fromisoformat(level["completed_on"]))
+                                    completed_on=dt.date.fromisoformat(level["completed_on"]),
+                                    provider=level.get("provider", ""))
                      for level in self.levels)
 
     def as_data(self) -> CertificateData:

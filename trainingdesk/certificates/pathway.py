@@ -67,9 +67,20 @@ class Pathway:
 
 def _level_step(level: Level, programme: Programme, standing: Standing, bookings: list[Booking],
                 applications: list[Application]) -> Step:
-    held = next((h.confirmation for h in standing.levels if h.level.pk == level.pk), None)
+    standing_level = next((h for h in standing.levels if h.level.pk == level.pk), None)
+    held = standing_level.confirmation if standing_level is not None else None
+    elsewhere = standing_level.equivalent if standing_level is not None else None
     title = f"{level.name} ({level.accreditation})" if level.accreditation else level.name
     level_url = reverse("catalogue:level", args=[programme.slug, level.slug])
+    if held is None and elsewhere is not None and elsewhere.external_completed_on is not None:
+        return Step(title, State.DONE, [
+            _("Completed with %(provider)s on %(date)s, accepted as equivalent on your "
+              "application %(reference)s.") % {
+                "provider": elsewhere.external_provider,
+                "date": format_day(elsewhere.external_completed_on),
+                "reference": elsewhere.reference}],
+            links=[Link(_("Your application"),
+                        reverse("admissions:application", args=[elsewhere.reference]))])
     if held is not None:
         return Step(title, State.DONE, [
             _("Attendance Confirmation: completed on %(date)s.") % {"date": format_day(held.last_date)}],
@@ -140,6 +151,10 @@ def _coursework_step(portfolios: list[Portfolio], standing: Standing, today: dt.
     portfolio = next((p for p in portfolios if p.level_id == level.pk), None)
     title = _("Coursework")
     if portfolio is None:
+        if all(held.done for held in standing.levels):
+            return Step(title, State.TO_DO, [_("Every level is done: your coursework is open.")],
+                        _("Start it from your coursework page."),
+                        [Link(_("Your coursework"), reverse("coursework:mine"))])
         return Step(title, State.TO_DO, [_("It opens when you hold the Attendance Confirmations.")],
                     _("Complete the levels first."))
     links = [Link(_("Your coursework"), reverse("coursework:portfolio", args=[portfolio.pk]))]

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, QuerySet
 
 from trainingdesk.accounts.models import User
+from trainingdesk.admissions.models import Application
+from trainingdesk.admissions.services import equivalents_accepted
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.catalogue.models import CourseRun, CourseworkComponent, Level, Programme
 from trainingdesk.certificates.models import Certificate
@@ -36,8 +38,16 @@ def document_by_code(code: str) -> VerifiedDocument | None:
 
 @dataclass(frozen=True)
 class LevelHeld:
+    """A certificate level, and how the person did it: with us (their Attendance Confirmation),
+    or with another provider, accepted as equivalent on an approved application (`equivalent`)."""
+
     level: Level
     confirmation: AttendanceConfirmation | None
+    equivalent: Application | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.confirmation is not None or self.equivalent is not None
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,10 @@ def _hours(minutes: int) -> Decimal:
 
 
 def standing_of(participant: User, programme: Programme) -> Standing:
-    """Five queries, whatever the person has done: the certificate levels (with whether each has
-    coursework), the person's standing confirmations of them, their passed portfolios, their
-    supervision allocations and the minutes marked present, and their own supervisor.
+    """Six queries, whatever the person has done: the certificate levels (with whether each has
+    coursework), the person's standing confirmations of them, the levels they did elsewhere that
+    count (where the programme lets them), their passed portfolios, their supervision allocations
+    and the minutes marked present, and their own supervisor.
 
     The first certificate level is the pathway's first (Foundation); every later one counts as
     its second (Advanced). Coursework is passed when every certificate level with coursework has
@@ -82,14 +93,18 @@ def standing_of(participant: User, programme: Programme) -> Standing:
     own = (programme.certificate_accepts_own_supervisor
            and OwnSupervisor.objects.filter(booking__participant=participant,
                                             booking__run__level__programme=programme).exists())
-    held = [LevelHeld(level, confirmations.get(level.pk)) for level in levels]
+    elsewhere = (equivalents_accepted([participant.pk], levels)
+                 if programme.certificate_accepts_equivalent_levels else {})
+    held = [LevelHeld(level, confirmations.get(level.pk),
+                      None if level.pk in confirmations else elsewhere.get((participant.pk, level.pk)))
+            for level in levels]
     portfolio = None
     if coursework_levels and all(pk in passed for pk in coursework_levels):
         portfolio = max((passed[pk] for pk in coursework_levels),
                         key=lambda p: p.passed_at or dt.datetime.min.replace(tzinfo=dt.UTC))
     pathway = Pathway(
-        foundation_confirmed=bool(held) and held[0].confirmation is not None,
-        advanced_confirmed=len(held) > 1 and all(h.confirmation is not None for h in held[1:]),
+        foundation_confirmed=bool(held) and held[0].done,
+        advanced_confirmed=len(held) > 1 and all(h.done for h in held[1:]),
         supervision_hours=_hours(minutes),
         supervision_hours_required=programme.certificate_supervision_hours,
         own_supervisor_recorded=own,

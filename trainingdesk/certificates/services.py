@@ -115,9 +115,16 @@ def _create(*, participant: User, programme: Programme, portfolio: Portfolio, ho
 
 
 def _levels(standing: Standing) -> list[dict[str, str]]:
-    return [{"name": held.level.name, "accreditation": held.level.accreditation,
-             "completed_on": held.confirmation.last_date.isoformat()}
-            for held in standing.levels if held.confirmation is not None]
+    """The levels as the certificate records them; one done elsewhere names its provider."""
+    levels: list[dict[str, str]] = []
+    for held in standing.levels:
+        base = {"name": held.level.name, "accreditation": held.level.accreditation}
+        if held.confirmation is not None:
+            levels.append({**base, "completed_on": held.confirmation.last_date.isoformat()})
+        elif held.equivalent is not None and held.equivalent.external_completed_on is not None:
+            levels.append({**base, "provider": held.equivalent.external_provider,
+                           "completed_on": held.equivalent.external_completed_on.isoformat()})
+    return levels
 
 
 def _email_issued(certificate: Certificate, template: str = "certificates/email/issued.txt") -> None:

@@ -22,10 +22,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trainingdesk.accounts.models import Role, User
+from trainingdesk.admissions.services import equivalents_accepted
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.audit.log import log_action, snapshot
 from trainingdesk.bookings.models import Booking, Payer
-from trainingdesk.catalogue.models import ComponentKind, CourseRun, CourseworkComponent, Fee, Level, VatTable
+from trainingdesk.catalogue.models import (
+    ComponentKind,
+    CourseRun,
+    CourseworkComponent,
+    Fee,
+    Level,
+    Programme,
+    VatTable,
+)
 from trainingdesk.coursework import events, rules
 from trainingdesk.coursework.models import (
     Extension,
@@ -74,10 +83,22 @@ def confirmations_held(participant: User, levels: Sequence[Level]) -> dict[int, 
     return held
 
 
+def done_elsewhere(programme: Programme, participant_ids: Sequence[int], levels: Sequence[Level]
+                   ) -> set[tuple[int, int]]:
+    """(participant id, level id) of the programme's levels done with another provider that
+    count, where it lets them (`admissions.services.equivalents_accepted`); one query."""
+    if not programme.certificate_accepts_equivalent_levels or not participant_ids or not levels:
+        return set()
+    return set(equivalents_accepted(participant_ids, levels))
+
+
 def missing_to_open(participant: User, level: Level) -> list[str]:
-    """Why the portfolio cannot open yet: the confirmations still to earn; empty when it can."""
+    """Why the portfolio cannot open yet: the confirmations still to earn; empty when it can. A
+    level before this one done elsewhere and accepted as equivalent counts (`done_elsewhere`)."""
     levels = levels_required(level)
-    held = confirmations_held(participant, levels)
+    held = set(confirmations_held(participant, levels))
+    held |= {level_id for _person, level_id
+             in done_elsewhere(level.programme, [participant.pk], levels[:-1])}
     return [_("The %(level)s Level's Attendance Confirmation.") % {"level": required.name}
             for required in levels if required.pk not in held]
 
@@ -123,7 +144,9 @@ def open_due_portfolios(*, now: dt.datetime) -> int:
             candidates &= set(AttendanceConfirmation.objects
                               .filter(level=other, revoked_at__isnull=True,
                                       participant_id__in=candidates)
-                              .values_list("participant_id", flat=True))
+                              .values_list("participant_id", flat=True)) | {
+                person for person, _level in done_elsewhere(level.programme, sorted(candidates),
+                                                            [other])}
         for participant in User.objects.filter(pk__in=candidates):
             try:
                 open_portfolio(participant=participant, level=level, now=now)
