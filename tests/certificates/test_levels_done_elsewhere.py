@@ -6,24 +6,16 @@ the programme's configuration says it does not."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-from decimal import Decimal
 
 import pytest
-import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
-from tests.admissions.conftest import APPLYING
 from tests.certificates.conftest import ISSUED_AT, own_supervisor, passed_portfolio
-from tests.coursework.conftest import ADVANCED_DONE
-from tests.factories import PriceOptionFactory
+from tests.coursework.conftest import ADVANCED_DONE, completed_advanced
 from tests.html import text_of
+from tests.privacy.conftest import png
 from trainingdesk.admissions import services as admissions
-from trainingdesk.attendance import services as attendance
 from trainingdesk.bookings.models import Booking
-from trainingdesk.bookings.services import PayerDetails, book
 from trainingdesk.certificates import services
 from trainingdesk.certificates.issuer import as_verified
 from trainingdesk.coursework import services as coursework
@@ -31,38 +23,15 @@ from trainingdesk.coursework import services as coursework
 ELSEWHERE = "Family Therapy Institute"
 
 
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 20), "white").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def advanced_after_level_1_elsewhere(person, run, trainer, coordinator) -> Booking:
     """Apply with Level 1 from another provider and its confirmation; the coordinator approves;
     book the Advanced run and attend every day."""
-    with time_machine.travel(APPLYING, tick=False):
-        application = admissions.start_application(participant=person, level=run.level, run=run)
-        admissions.save_draft(
-            application=application, actor=person,
-            answers=admissions.Answers(external_provider=ELSEWHERE,
-                                       external_completed_on=dt.date(2023, 5, 19),
-                                       registration_body="HCPC", registration_number="PYL12345"),
-            files={"prerequisite": SimpleUploadedFile("level1.png", _png(), "image/png")})
-        admissions.submit(application=application, actor=person)
-        application.refresh_from_db()
-        if application.status != "approved":
-            admissions.decide(application=application, decision="approve", reason="",
-                              actor=coordinator)
-        option = run.options.first() or PriceOptionFactory(run=run, net_amount=Decimal("500"))
-        booking = book(participant=person, run_id=run.pk, option_id=option.pk,
-                       payer=PayerDetails(billing_name=person.full_name, billing_address="1 Street",
-                                          invoice_email=person.email))
-    run.trainers.add(trainer)
-    with time_machine.travel(ADVANCED_DONE, tick=False):
-        for day in run.days.all():
-            attendance.record_marks(day=day, marks=[attendance.MarkInput(booking.pk, "present")],
-                                    actor=trainer)
-    return booking
+    return completed_advanced(
+        run, person, trainer, approver=coordinator,
+        answers=admissions.Answers(external_provider=ELSEWHERE,
+                                   external_completed_on=dt.date(2023, 5, 19),
+                                   registration_body="HCPC", registration_number="PYL12345"),
+        files={"prerequisite": png("level1.png")})
 
 
 @pytest.fixture

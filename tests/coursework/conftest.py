@@ -54,13 +54,21 @@ def coursework_level(advanced: Level) -> Level:  # noqa: F811
     return advanced
 
 
-def completed_advanced(run: CourseRun, person: User, trainer: User, *, employer: bool = False) -> Booking:
-    """Apply (approved by the records), book the run, attend every day: our confirmation."""
+def completed_advanced(run: CourseRun, person: User, trainer: User, *, employer: bool = False,
+                       answers: admissions.Answers | None = None,
+                       files: dict[str, SimpleUploadedFile] | None = None,
+                       approver: User | None = None) -> Booking:
+    """Apply (approved by the records, or by `approver` when the answers need the coordinator),
+    book the run, attend every day: our confirmation."""
     with time_machine.travel(APPLYING, tick=False):
         application = admissions.start_application(participant=person, level=run.level, run=run)
-        admissions.save_draft(application=application, actor=person, answers=admissions.Answers(
-            registration_body="HCPC", registration_number="PYL12345"))
-        admissions.submit(application=application, actor=person)
+        admissions.save_draft(application=application, actor=person, files=files,
+                              answers=answers or admissions.Answers(
+                                  registration_body="HCPC", registration_number="PYL12345"))
+        application = admissions.submit(application=application, actor=person)
+        if approver is not None and application.status != "approved":
+            admissions.decide(application=application, decision="approve", reason="",
+                              actor=approver)
         option = run.options.first() or PriceOptionFactory(run=run, net_amount=Decimal("500"))
         payer = (PayerDetails(payer="employer", billing_name="Northshire NHS Trust",
                               billing_address="1 Hospital Road", invoice_email="invoices@example.org")
