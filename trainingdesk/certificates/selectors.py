@@ -17,12 +17,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from trainingdesk.accounts.models import User
 from trainingdesk.admissions.models import Application
-from trainingdesk.admissions.services import equivalents_accepted
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.catalogue.models import CourseRun, CourseworkComponent, Level, Programme
 from trainingdesk.certificates.models import Certificate
 from trainingdesk.coursework.models import Portfolio, PortfolioStatus
 from trainingdesk.coursework.rules import Pathway, certificate_missing
+from trainingdesk.coursework.services import done_elsewhere
 from trainingdesk.lib.verification import CODE_ALPHABET, VerifiedDocument, find, normalise_code
 from trainingdesk.supervision.models import Allocation, OwnSupervisor
 from trainingdesk.supervision.services import minutes_present
@@ -93,8 +93,7 @@ def standing_of(participant: User, programme: Programme) -> Standing:
     own = (programme.certificate_accepts_own_supervisor
            and OwnSupervisor.objects.filter(booking__participant=participant,
                                             booking__run__level__programme=programme).exists())
-    elsewhere = (equivalents_accepted([participant.pk], levels)
-                 if programme.certificate_accepts_equivalent_levels else {})
+    elsewhere = done_elsewhere(programme, [participant.pk], levels)
     held = [LevelHeld(level, confirmations.get(level.pk),
                       None if level.pk in confirmations else elsewhere.get((participant.pk, level.pk)))
             for level in levels]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trainingdesk.accounts.models import Role, User
+from trainingdesk.admissions.models import Application
 from trainingdesk.admissions.services import equivalents_accepted
 from trainingdesk.attendance.models import AttendanceConfirmation
 from trainingdesk.audit.log import log_action, snapshot
@@ -84,12 +85,13 @@ def confirmations_held(participant: User, levels: Sequence[Level]) -> dict[int, 
 
 
 def done_elsewhere(programme: Programme, participant_ids: Sequence[int], levels: Sequence[Level]
-                   ) -> set[tuple[int, int]]:
-    """(participant id, level id) of the programme's levels done with another provider that
-    count, where it lets them (`admissions.services.equivalents_accepted`); one query."""
+                   ) -> dict[tuple[int, int], Application]:
+    """The programme's levels these people did with another provider that count towards its
+    certificate, where the programme lets them (`admissions.services.equivalents_accepted`), by
+    (participant id, level id), with the application that accepted each; one query."""
     if not programme.certificate_accepts_equivalent_levels or not participant_ids or not levels:
-        return set()
-    return set(equivalents_accepted(participant_ids, levels))
+        return {}
+    return equivalents_accepted(participant_ids, levels)
 
 
 def missing_to_open(participant: User, level: Level) -> list[str]:
