@@ -182,6 +182,29 @@ def test_a_failing_dispatch_neither_fails_the_change_nor_loses_the_event(
     assert len(receiver.received) == 2
 
 
+def test_an_event_that_cannot_be_dispatched_stays_and_holds_up_no_other(
+        endpoint, receiver, participant, django_capture_on_commit_callbacks, monkeypatch, caplog):
+    VatRateFactory()
+    run = CourseRunFactory(capacity=5, days=[dt.date(2099, 3, 1)])
+    PriceOptionFactory(run=run)
+    working = services.payloads.data_for
+
+    def invoices_broken(event_type, payload):
+        if event_type == "invoice.issued":
+            raise RuntimeError("invoice payload broke")
+        return working(event_type, payload)
+
+    monkeypatch.setattr(services.payloads, "data_for", invoices_broken)
+    with django_capture_on_commit_callbacks(execute=False):
+        _book(run, participant)
+    later = timezone.now() + STRANDED_AFTER + dt.timedelta(seconds=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        assert services.enqueue_due(now=timezone.now()) == 1
+    assert [r.json["type"] for r in receiver.received] == ["booking.confirmed"]
+    assert list(PendingEvent.objects.values_list("event_type", flat=True)) == ["invoice.issued"]
+    assert "invoice payload broke" in caplog.text
+
+
 def test_an_event_is_not_stranded_while_its_own_dispatch_may_still_come(endpoint, receiver):
     services.on_event(events.BOOKING_CONFIRMED, {"booking_id": 1})  # its commit not yet run
     assert services.enqueue_due(now=timezone.now()) == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +33,8 @@ from trainingdesk.notifications.services import send_email
 from trainingdesk.webhooks import payloads
 from trainingdesk.webhooks.models import WAITING, Delivery, DeliveryStatus, Endpoint, PendingEvent
 from trainingdesk.webhooks.tasks import claim_seconds, enqueue_delivery
+
+log = logging.getLogger(__name__)
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -233,12 +236,19 @@ def dispatch(event_ids: list[int]) -> list[Delivery]:
             return []
         endpoints = list(Endpoint.objects.active())
         deliveries: list[Delivery] = []
+        done: list[int] = []
         for event in pending:
             wanted = [e for e in endpoints if e.wants(event.event_type)]
-            data = payloads.data_for(event.event_type, event.payload) if wanted else None
+            try:
+                data = payloads.data_for(event.event_type, event.payload) if wanted else None
+            except Exception:
+                # Kept in the outbox for the next sweep; the other events go on.
+                log.exception("Could not dispatch the %s event %s", event.event_type, event.payload)
+                continue
             if data is not None:
                 deliveries += _deliveries(wanted, event.event_type, data, now=now)
-        PendingEvent.objects.filter(pk__in=[event.pk for event in pending]).delete()
+            done.append(event.pk)
+        PendingEvent.objects.filter(pk__in=done).delete()
         return _written(deliveries)
 
 
