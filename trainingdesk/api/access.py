@@ -9,11 +9,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
 from trainingdesk.api.auth import Caller
 from trainingdesk.bookings.models import Booking, BookingQuerySet, Payer
 from trainingdesk.invoicing.models import Invoice, InvoiceQuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+def one_or_404(rows: QuerySet[M], what: str, **key: str) -> M:
+    """The row with this key among `rows` (those the caller may see), or 404 "No such <what>":
+    also for a key no database would take (a NUL character)."""
+    if any("\x00" in value for value in key.values()):
+        raise Http404(f"No such {what}")
+    found = rows.filter(**key).first()
+    if found is None:
+        raise Http404(f"No such {what}")
+    return found
 
 
 def visible_bookings(caller: Caller) -> BookingQuerySet:

@@ -14,17 +14,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Body, Field, Query, Router, Schema
 
 from trainingdesk.accounts.models import User
 from trainingdesk.accounts.services import person_booked_for
 from trainingdesk.api import idempotency
-from trainingdesk.api.access import visible_bookings
+from trainingdesk.api.access import one_or_404, visible_bookings
 from trainingdesk.api.auth import Caller, TokenAuth, caller_of
 from trainingdesk.api.models import ApiToken, Scope
-from trainingdesk.api.pagination import PageParams, paginate
+from trainingdesk.api.pagination import PageParams, filtered, paginate
 from trainingdesk.api.problems import COMMON, Problem
 from trainingdesk.api.schemas import Id, Input, Money, Price, Time, TimeIn
 from trainingdesk.audit.log import log_action
@@ -107,24 +107,15 @@ class BookingFilters(PageParams):
 def list_bookings(request: HttpRequest, filters: Query[BookingFilters]) -> BookingPage:
     caller = caller_of(request)
     caller.require(Scope.READ_BOOKINGS)
-    bookings = visible_bookings(caller)
-    for name, lookup in (("created_after", "created_at__gt"), ("created_before", "created_at__lt"),
-                         ("updated_after", "updated_at__gt"), ("run", "run_id"),
-                         ("status", "status")):
-        value = getattr(filters, name)
-        if value is not None:
-            bookings = bookings.filter(**{lookup: value})
+    bookings = filtered(visible_bookings(caller), filters, {
+        "created_after": "created_at__gt", "created_before": "created_at__lt",
+        "updated_after": "updated_at__gt", "run": "run_id", "status": "status"})
     page = paginate(request, _rows(bookings), order="created_at", kind=dt.datetime, params=filters)
     return BookingPage(items=[_out(request, b) for b in page.items], next=page.next)
 
 
 def _visible(caller: Caller, reference: str) -> Booking:
-    if "\x00" in reference:
-        raise Http404("No such booking")
-    booking = _rows(visible_bookings(caller)).filter(reference=reference).first()
-    if booking is None:
-        raise Http404("No such booking")
-    return booking
+    return one_or_404(_rows(visible_bookings(caller)), "booking", reference=reference)
 
 
 @router.get("/bookings/{reference}", response={200: BookingOut, **COMMON},

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from trainingdesk.api.access import visible_invoices
+from trainingdesk.api.access import one_or_404, visible_invoices
 from trainingdesk.api.auth import TokenAuth, caller_of
 from trainingdesk.api.models import Scope
-from trainingdesk.api.pagination import PageParams, paginate
+from trainingdesk.api.pagination import PageParams, filtered, paginate
 from trainingdesk.api.problems import COMMON
 from trainingdesk.api.schemas import Money, Price, Time, TimeIn
 from trainingdesk.invoicing.documents import invoice_pdf
@@ -99,12 +99,8 @@ class InvoiceFilters(PageParams):
 def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> InvoicePage:
     caller = caller_of(request)
     caller.require(Scope.READ_INVOICES)
-    invoices = visible_invoices(caller)
-    for name, lookup in (("issued_after", "issued_at__gt"), ("issued_before", "issued_at__lt"),
-                         ("kind", "kind")):
-        value = getattr(filters, name)
-        if value is not None:
-            invoices = invoices.filter(**{lookup: value})
+    invoices = filtered(visible_invoices(caller), filters, {
+        "issued_after": "issued_at__gt", "issued_before": "issued_at__lt", "kind": "kind"})
     page = paginate(request, _rows(invoices), order="issued_at", kind=dt.datetime, params=filters)
     return InvoicePage(items=[_out(request, i) for i in page.items], next=page.next)
 
@@ -112,12 +108,7 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> Invoi
 def _visible(request: HttpRequest, number: str) -> Invoice:
     caller = caller_of(request)
     caller.require(Scope.READ_INVOICES)
-    if "\x00" in number:
-        raise Http404("No such invoice")
-    invoice = _rows(visible_invoices(caller)).filter(number=number).first()
-    if invoice is None:
-        raise Http404("No such invoice")
-    return invoice
+    return one_or_404(_rows(visible_invoices(caller)), "invoice", number=number)
 
 
 PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},

@@ -25,6 +25,7 @@ from trainingdesk.api.problems import validation_problem
 from trainingdesk.api.schemas import as_utc
 
 M = TypeVar("M", bound=Model)
+Rows = TypeVar("Rows", bound="QuerySet[Any]")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -66,6 +67,13 @@ def _decode(cursor: str, kind: type) -> tuple[Any, int]:
         raise validation_problem([{"field": "cursor", "pointer": None, "message":
                                    "This cursor is not one this API gave: start again without it."}]
                                  ) from exc
+
+
+def filtered(rows: Rows, params: Schema, lookups: dict[str, str]) -> Rows:
+    """`rows` narrowed by the list's filters that were given: each parameter named in `lookups`
+    as its lookup (times arrive in UTC, checked by `schemas.TimeIn`)."""
+    return rows.filter(**{lookup: value for name, lookup in lookups.items()
+                          if (value := getattr(params, name)) is not None})
 
 
 def paginate(request: HttpRequest, rows: QuerySet[M], *, order: str, kind: type,

@@ -28,10 +28,10 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from trainingdesk.admissions.models import Application, ApplicationStatus
-from trainingdesk.api.access import visible_bookings
+from trainingdesk.api.access import one_or_404, visible_bookings
 from trainingdesk.api.auth import Caller, TokenAuth, caller_of
 from trainingdesk.api.models import Scope
-from trainingdesk.api.pagination import PageParams, paginate
+from trainingdesk.api.pagination import PageParams, filtered, paginate
 from trainingdesk.api.problems import COMMON
 from trainingdesk.api.schemas import Id, PathId, Time, TimeIn
 from trainingdesk.attendance.models import (
@@ -80,21 +80,9 @@ def _not_found(what: str) -> Http404:
     return Http404(f"No such {what}")
 
 
-def _times(filters: Schema, lookups: dict[str, str]) -> dict[str, Any]:
-    """The filters given, as lookups (times arrive in UTC, checked by `schemas.TimeIn`)."""
-    return {lookup: value for name, lookup in lookups.items()
-            if (value := getattr(filters, name)) is not None}
-
-
 def _credential_url(code: str) -> str:
     """The public JSON of a document's Open Badges credential (`certificates:verify_credential`)."""
     return f"{settings.SITE_URL}{reverse('certificates:verify_credential', args=[code])}"
-
-
-def _code(code: str) -> str:
-    if "\x00" in code:
-        raise _not_found("document")
-    return code
 
 
 # --- attendance ------------------------------------------------------------------------------
@@ -139,7 +127,7 @@ def _mark_out(mark: AttendanceMark) -> MarkOut:
 
 def _mark_page(request: HttpRequest, marks: QuerySet[AttendanceMark],
                filters: MarkFilters) -> MarkPage:
-    marks = marks.filter(**_times(filters, {"since": "recorded_at__gt", "run": "day__run_id"}))
+    marks = filtered(marks, filters, {"since": "recorded_at__gt", "run": "day__run_id"})
     if filters.booking is not None:
         marks = (marks.filter(booking__reference=filters.booking) if "\x00" not in filters.booking
                  else marks.none())
@@ -256,7 +244,7 @@ def _confirmation_out(confirmation: AttendanceConfirmation) -> ConfirmationOut:
 def list_confirmations(request: HttpRequest, filters: Query[IssuedFilters]) -> ConfirmationPage:
     caller = caller_of(request)
     caller.require(Scope.READ_CERTIFICATES)
-    confirmations = _confirmations(caller).filter(**_times(filters, ISSUED))
+    confirmations = filtered(_confirmations(caller), filters, ISSUED)
     page = paginate(request, confirmations, order="issued_at", kind=dt.datetime, params=filters)
     return ConfirmationPage(items=[_confirmation_out(c) for c in page.items], next=page.next)
 
@@ -266,9 +254,7 @@ def list_confirmations(request: HttpRequest, filters: Query[IssuedFilters]) -> C
 def get_confirmation(request: HttpRequest, code: str) -> ConfirmationOut:
     caller = caller_of(request)
     caller.require(Scope.READ_CERTIFICATES)
-    confirmation = _confirmations(caller).filter(code=_code(code)).first()
-    if confirmation is None:
-        raise _not_found("confirmation")
+    confirmation = one_or_404(_confirmations(caller), "confirmation", code=code)
     return _confirmation_out(confirmation)
 
 
@@ -340,7 +326,7 @@ def _certificate_out(certificate: Certificate) -> CertificateOut:
 def list_certificates(request: HttpRequest, filters: Query[IssuedFilters]) -> CertificatePage:
     caller = caller_of(request)
     caller.require(Scope.READ_CERTIFICATES)
-    certificates = _certificates(caller).filter(**_times(filters, ISSUED))
+    certificates = filtered(_certificates(caller), filters, ISSUED)
     page = paginate(request, certificates, order="issued_at", kind=dt.datetime, params=filters)
     return CertificatePage(items=[_certificate_out(c) for c in page.items], next=page.next)
 
@@ -350,9 +336,7 @@ def list_certificates(request: HttpRequest, filters: Query[IssuedFilters]) -> Ce
 def get_certificate(request: HttpRequest, code: str) -> CertificateOut:
     caller = caller_of(request)
     caller.require(Scope.READ_CERTIFICATES)
-    certificate = _certificates(caller).filter(code=_code(code)).first()
-    if certificate is None:
-        raise _not_found("certificate")
+    certificate = one_or_404(_certificates(caller), "certificate", code=code)
     return _certificate_out(certificate)
 
 
@@ -410,9 +394,9 @@ def list_applications(request: HttpRequest,
                       filters: Query[ApplicationFilters]) -> ApplicationPage:
     caller = caller_of(request)
     caller.require(Scope.READ_APPLICATIONS)
-    applications = _applications(caller).filter(**_times(filters, {
+    applications = filtered(_applications(caller), filters, {
         "created_after": "created_at__gt", "decided_after": "decided_at__gt",
-        "status": "status"}))
+        "status": "status"})
     page = paginate(request, applications, order="created_at", kind=dt.datetime, params=filters)
     return ApplicationPage(items=[_application_out(a) for a in page.items], next=page.next)
 
@@ -422,9 +406,7 @@ def list_applications(request: HttpRequest,
 def get_application(request: HttpRequest, reference: str) -> ApplicationOut:
     caller = caller_of(request)
     caller.require(Scope.READ_APPLICATIONS)
-    application = _applications(caller).filter(reference=_code(reference)).first()
-    if application is None:
-        raise _not_found("application")
+    application = one_or_404(_applications(caller), "application", reference=reference)
     return _application_out(application)
 
 
@@ -497,8 +479,8 @@ def _allocation_out(allocation: Allocation, minutes: int) -> AllocationOut:
 def list_supervision(request: HttpRequest, filters: Query[AllocationFilters]) -> AllocationPage:
     caller = caller_of(request)
     caller.require(Scope.READ_SUPERVISION)
-    allocations = _allocations(caller).filter(**_times(filters, {
-        "allocated_after": "allocated_at__gt"}))
+    allocations = filtered(_allocations(caller), filters, {
+        "allocated_after": "allocated_at__gt"})
     page = paginate(request, allocations, order="allocated_at", kind=dt.datetime, params=filters)
     minutes = minutes_present(page.items) if page.items else {}
     return AllocationPage(items=[_allocation_out(a, minutes[a.pk]) for a in page.items],
