@@ -134,23 +134,33 @@ def test_nothing_is_sent_for_a_change_that_rolls_back(endpoint, receiver, django
     assert not Delivery.objects.exists()
 
 
-def test_an_event_survives_a_process_that_dies_right_after_the_commit(
-        endpoint, receiver, participant, django_capture_on_commit_callbacks):
-    """The event is written to the outbox in the booking's own transaction: had the process died
-    before its after-commit work (turning it into deliveries), the periodic sweep still does."""
+@pytest.fixture
+def run():
     VatRateFactory()
     run = CourseRunFactory(capacity=5, days=[dt.date(2099, 3, 1)])
     PriceOptionFactory(run=run)
+    return run
+
+
+def sweeps_a_minute_on(capture, times: int = 1) -> list[int]:
+    """The periodic sweep, run `times` once the outbox's events count as stranded: how many
+    deliveries each queued (and sent: tasks run at once in the tests)."""
+    later = timezone.now() + STRANDED_AFTER + dt.timedelta(seconds=1)
+    with time_machine.travel(later), capture(execute=True):
+        return [services.enqueue_due(now=timezone.now()) for _ in range(times)]
+
+
+def test_an_event_survives_a_process_that_dies_right_after_the_commit(
+        endpoint, receiver, participant, run, django_capture_on_commit_callbacks):
+    """The event is written to the outbox in the booking's own transaction: had the process died
+    before its after-commit work (turning it into deliveries), the periodic sweep still does."""
     with django_capture_on_commit_callbacks(execute=False):  # the process dies: nothing runs
         booking = _book(run, participant)
     assert sorted(PendingEvent.objects.values_list("event_type", flat=True)) == [
         "booking.confirmed", "invoice.issued"]
     assert not Delivery.objects.exists()
     # A minute on, the sweep takes them as stranded; a second sweep finds nothing left to do.
-    later = timezone.now() + STRANDED_AFTER + dt.timedelta(seconds=1)
-    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
-        assert services.enqueue_due(now=timezone.now()) == 2
-        assert services.enqueue_due(now=timezone.now()) == 0
+    assert sweeps_a_minute_on(django_capture_on_commit_callbacks, times=2) == [2, 0]
     assert not PendingEvent.objects.exists()
     sent = {r.json["type"]: r.json["data"] for r in receiver.received if r.verified}
     assert sorted(sent) == ["booking.confirmed", "invoice.issued"]
@@ -159,10 +169,8 @@ def test_an_event_survives_a_process_that_dies_right_after_the_commit(
 
 
 def test_a_failing_dispatch_neither_fails_the_change_nor_loses_the_event(
-        endpoint, receiver, participant, django_capture_on_commit_callbacks, monkeypatch, caplog):
-    VatRateFactory()
-    run = CourseRunFactory(capacity=5, days=[dt.date(2099, 3, 1)])
-    PriceOptionFactory(run=run)
+        endpoint, receiver, participant, run, django_capture_on_commit_callbacks, monkeypatch,
+        caplog):
     working = services.payloads.data_for
 
     def broken(event_type, payload):
@@ -176,17 +184,13 @@ def test_a_failing_dispatch_neither_fails_the_change_nor_loses_the_event(
     assert "payload broke" in caplog.text
     assert PendingEvent.objects.count() == 2 and not Delivery.objects.exists()
     monkeypatch.setattr(services.payloads, "data_for", working)
-    later = timezone.now() + STRANDED_AFTER + dt.timedelta(seconds=1)
-    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
-        assert services.enqueue_due(now=timezone.now()) == 2
+    assert sweeps_a_minute_on(django_capture_on_commit_callbacks) == [2]
     assert len(receiver.received) == 2
 
 
 def test_an_event_that_cannot_be_dispatched_stays_and_holds_up_no_other(
-        endpoint, receiver, participant, django_capture_on_commit_callbacks, monkeypatch, caplog):
-    VatRateFactory()
-    run = CourseRunFactory(capacity=5, days=[dt.date(2099, 3, 1)])
-    PriceOptionFactory(run=run)
+        endpoint, receiver, participant, run, django_capture_on_commit_callbacks, monkeypatch,
+        caplog):
     working = services.payloads.data_for
 
     def invoices_broken(event_type, payload):
@@ -197,9 +201,7 @@ def test_an_event_that_cannot_be_dispatched_stays_and_holds_up_no_other(
     monkeypatch.setattr(services.payloads, "data_for", invoices_broken)
     with django_capture_on_commit_callbacks(execute=False):
         _book(run, participant)
-    later = timezone.now() + STRANDED_AFTER + dt.timedelta(seconds=1)
-    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
-        assert services.enqueue_due(now=timezone.now()) == 1
+    assert sweeps_a_minute_on(django_capture_on_commit_callbacks) == [1]
     assert [r.json["type"] for r in receiver.received] == ["booking.confirmed"]
     assert list(PendingEvent.objects.values_list("event_type", flat=True)) == ["invoice.issued"]
     assert "invoice payload broke" in caplog.text
