@@ -24,6 +24,16 @@ from trainingdesk.catalogue.models import CourseRun, PriceOption
 ALL = list(Scope.values)
 KINDS = ["anonymous", "participant", "other_participant", "employer", "other_employer",
          "coordinator"]
+# Which of the world's three bookings (Pat's paid by the employer, Oscar's self-paid, Quinn's
+# paid by the other employer) each kind of token sees: the rule of `access.visible_bookings`,
+# which the records of a booking (confirmations, supervision places) follow too.
+BOOKINGS_SEEN = {
+    "participant": {"pats"},
+    "other_participant": {"oscars"},
+    "employer": {"pats"},
+    "other_employer": {"quinns"},
+    "coordinator": {"pats", "oscars", "quinns"},
+}
 
 
 @dataclass

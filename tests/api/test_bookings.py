@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.api.conftest import KINDS, Api, World, assert_problem, self_paying
+from tests.api.conftest import BOOKINGS_SEEN, KINDS, Api, World, assert_problem, self_paying
 from tests.factories import UserFactory
 from trainingdesk.accounts.models import User
 from trainingdesk.api import services as tokens
@@ -20,16 +20,6 @@ from trainingdesk.audit.models import AuditEntry
 from trainingdesk.bookings.models import Booking, BookingStatus
 from trainingdesk.bookings.services import book
 from trainingdesk.invoicing.models import Invoice
-
-# Which of the three bookings (Pat's paid by the employer, Oscar's self-paid, Quinn's paid by
-# the other employer) each kind of token sees.
-SEES = {
-    "participant": {"pats"},
-    "other_participant": {"oscars"},
-    "employer": {"pats"},
-    "other_employer": {"quinns"},
-    "coordinator": {"pats", "oscars", "quinns"},
-}
 
 
 def _references(world: World, names: set[str]) -> set[str]:
@@ -48,7 +38,7 @@ def test_each_token_lists_only_the_bookings_it_may_see(api: Api, world: World, k
         assert_problem(response, 401)
         return
     assert response.status_code == 200
-    assert {b["reference"] for b in response.json()["items"]} == _references(world, SEES[kind])
+    assert {b["reference"] for b in response.json()["items"]} == _references(world, BOOKINGS_SEEN[kind])
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -59,7 +49,7 @@ def test_each_token_reads_a_booking_it_may_see_and_gets_404_for_another(api: Api
     response = api.get(f"bookings/{reference}", world.tokens[kind])
     if kind == "anonymous":
         assert_problem(response, 401)
-    elif whose in SEES[kind]:
+    elif whose in BOOKINGS_SEEN[kind]:
         assert response.status_code == 200
         assert response.json()["reference"] == reference
     else:
@@ -179,7 +169,7 @@ CANCELS = {"participant": "pats", "other_participant": "oscars", "employer": "pa
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_token_cancels_only_a_booking_it_may_see(api: Api, world: World, kind):
-    others = {"pats", "oscars", "quinns"} - SEES.get(kind, set())
+    others = {"pats", "oscars", "quinns"} - BOOKINGS_SEEN.get(kind, set())
     for whose in sorted(others):
         before = _state()
         reference = getattr(world, f"{whose}_booking").reference

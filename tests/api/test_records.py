@@ -29,7 +29,7 @@ from tests.admissions.conftest import (  # noqa: F401 - fixtures
     advanced_run,
     foundation,
 )
-from tests.api.conftest import ALL, KINDS, Api, World, assert_problem
+from tests.api.conftest import ALL, BOOKINGS_SEEN, KINDS, Api, World, assert_problem
 from tests.attendance.conftest import AFTER_THE_LAST_DAY, BOOKED_AT, DAYS
 from tests.certificates.conftest import (  # noqa: F401 - programme is a fixture
     ISSUED_AT,
@@ -251,14 +251,7 @@ def test_since_gives_only_the_marks_recorded_after_a_time(api, records):
 
 # --- confirmations and certificates ----------------------------------------------------------
 
-CONFIRMATIONS_SEEN = {
-    "participant": {"pats"},
-    "other_participant": {"oscars"},
-    "employer": {"pats"},
-    "other_employer": {"quinns"},
-    "coordinator": {"pats", "oscars", "quinns"},
-    "trainer": set(),
-}
+CONFIRMATIONS_SEEN = {**BOOKINGS_SEEN, "trainer": set()}  # records of a booking
 
 
 @pytest.mark.parametrize("kind", KINDS_AND_TRAINER)
@@ -399,14 +392,7 @@ def test_an_approved_application_shows_when_it_was_decided(api, records):
 
 # --- supervision -----------------------------------------------------------------------------
 
-SUPERVISION_SEEN = {
-    "participant": {"pats"},
-    "other_participant": {"oscars"},
-    "employer": {"pats"},
-    "other_employer": {"quinns"},
-    "coordinator": {"pats", "oscars", "quinns"},
-    "trainer": set(),
-}
+SUPERVISION_SEEN = CONFIRMATIONS_SEEN
 
 
 @pytest.mark.parametrize("kind", KINDS_AND_TRAINER)
